@@ -1,0 +1,151 @@
+/**
+ * Merchant events (CONTRACT.md section 3) and the facts they record.
+ * Amounts are integers in fen; times are Unix seconds.
+ */
+
+export type DetailPageStatusName = 'hidden' | 'shown' | 'linked';
+
+export interface DetailPageInput {
+  status?: DetailPageStatusName;
+  name?: string;
+  h5?: string;
+  swan?: string;
+  iphone?: string;
+  android?: string;
+}
+
+export interface SkuInput {
+  name: string;
+  value: string;
+}
+
+export interface OrderItemInput {
+  id: string;
+  name: string;
+  description?: string;
+  quantity: number;
+  price: number;
+  payPrice: number;
+  images?: string[];
+  sku?: SkuInput[];
+  detail?: DetailPageInput;
+}
+
+export interface AmountLine {
+  name: string;
+  amount: number;
+  quantity: number;
+}
+
+export type OrderCategory = 'physical' | 'virtual';
+export type PaymentMethodName = 'online' | 'cash-on-delivery';
+
+/** The merchant's snapshot of an order: what the Order Center shows besides status and after-sale. */
+export interface OrderSnapshot {
+  openId: string;
+  category: OrderCategory;
+  title: string;
+  createdAt: number;
+  items: OrderItemInput[];
+  fees?: AmountLine[];
+  discounts?: AmountLine[];
+  paymentMethod?: PaymentMethodName;
+  detail?: DetailPageInput;
+  appraise?: DetailPageInput;
+}
+
+export interface PaymentInput {
+  paidAt: number;
+  amount?: number;
+  cashierOrderId?: string;
+}
+
+export interface ShipmentInput {
+  shippedAt?: number;
+  carrier?: string;
+  trackingNo?: string;
+}
+
+export type RefundType = 'refund-only' | 'exchange' | 'return-and-refund';
+export type RefundStatus = 'requested' | 'processing' | 'refunded' | 'exchanged' | 'closed' | 'rejected';
+
+export interface RefundItemInput {
+  id: string;
+  quantity: number;
+  amount: number;
+}
+
+/** A refund as an event carries it. refund-requested carries it whole; refund-updated may carry only id and status. */
+export interface RefundInput {
+  id: string;
+  type?: RefundType;
+  status?: RefundStatus;
+  amount?: number;
+  items?: RefundItemInput[];
+  createdAt?: number;
+  detail?: DetailPageInput;
+}
+
+/** The merchant event types, by the route that takes them (`POST /events/<type>`). */
+export type MerchantEventType =
+  | 'order-placed'
+  | 'payment-succeeded'
+  | 'shipped'
+  | 'order-completed'
+  | 'order-closed'
+  | 'refund-requested'
+  | 'refund-updated';
+
+export const MERCHANT_EVENT_TYPES: readonly MerchantEventType[] = [
+  'order-placed',
+  'payment-succeeded',
+  'shipped',
+  'order-completed',
+  'order-closed',
+  'refund-requested',
+  'refund-updated',
+];
+
+/** What a fact says happened to the order. */
+export type FactKind =
+  | 'placed'
+  | 'paid'
+  | 'shipped'
+  | 'completed'
+  | 'closed'
+  | 'refund-requested'
+  | 'refund-updated';
+
+/** Where a fact came from. */
+export type FactSource = 'merchant' | 'cashier';
+
+/** What the Baidu cashier said about a payment, kept for reconciliation and anomaly checks. */
+export interface CashierPayment {
+  /** the cashier's own order id (-> scene_id) */
+  orderId: string;
+  userId: string;
+  totalMoney: number;
+  payMoney: number;
+  dealId: string;
+  payTime: number;
+  /** 2 paid, -1 cancelled */
+  status: number;
+}
+
+/**
+ * One recorded fact. Every fact may carry a snapshot (`order`); the newest snapshot by occurredAt wins.
+ * Facts are what the ledger stores (keyed by eventId) and what the projection folds.
+ */
+export interface Fact {
+  eventId: string;
+  kind: FactKind;
+  source: FactSource;
+  orderId: string;
+  occurredAt: number;
+  order?: OrderSnapshot;
+  payment?: PaymentInput;
+  shipment?: ShipmentInput;
+  refund?: RefundInput;
+  reason?: string;
+  cashier?: CashierPayment;
+}
