@@ -108,13 +108,7 @@ export const MERCHANT_EVENT_TYPES: readonly MerchantEventType[] = [
 
 /** What a fact says happened to the order. */
 export type FactKind =
-  | 'placed'
-  | 'paid'
-  | 'shipped'
-  | 'completed'
-  | 'closed'
-  | 'refund-requested'
-  | 'refund-updated';
+  'placed' | 'paid' | 'shipped' | 'completed' | 'closed' | 'refund-requested' | 'refund-updated';
 
 /** Where a fact came from. */
 export type FactSource = 'merchant' | 'cashier';
