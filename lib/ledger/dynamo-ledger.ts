@@ -1,0 +1,265 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Fact } from '../events/types';
+import type { OrderData } from '../order-center/types';
+import {
+  LeaseLostError,
+  LedgerUnavailableError,
+  type Ledger,
+  type LedgerItem,
+  type PushEnd,
+  type QueueEntry,
+  type QueueName,
+  type QueuePage,
+  type RecordResult,
+} from './types';
+
+export const SYNC_QUEUE_INDEX = 'bySyncQueue';
+/** Facts live in top-level attributes named f#<eventId>: one conditional SET records one, no map to create first. */
+const FACT_PREFIX = 'f#';
+
+export interface DynamoLedgerOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** epoch ms */
+  now?: () => number;
+}
+
+/** The order is too big for one DynamoDB item (400 KB): the event cannot be recorded, retrying will not help. */
+export class OrderTooLargeError extends Error {
+  override readonly name = 'OrderTooLargeError';
+}
+
+function isConditionFailure(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
+}
+
+function wrap(err: unknown, what: string): Error {
+  if (err instanceof Error && err.name === 'ValidationException' && /size/i.test(err.message)) {
+    return new OrderTooLargeError(`${what}: the order's ledger item would exceed DynamoDB's item size limit`);
+  }
+  const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new LedgerUnavailableError(`${what}: ${reason}`, { cause: err });
+}
+
+function toItem(raw: Record<string, unknown>): LedgerItem {
+  const facts: Fact[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (key.startsWith(FACT_PREFIX)) facts.push(value as Fact);
+  }
+  return {
+    orderId: raw.orderId as string,
+    facts,
+    version: Number(raw.version ?? 0),
+    syncState: (raw.syncState as LedgerItem['syncState']) ?? 'pending',
+    attempts: Number(raw.attempts ?? 0),
+    nextAttemptAt: Number(raw.nextAttemptAt ?? 0),
+    lastError: raw.lastError as LedgerItem['lastError'],
+    ack: raw.ack as OrderData | undefined,
+    openId: raw.openId as string | undefined,
+    leaseOwner: raw.leaseOwner as string | undefined,
+    leaseUntil: raw.leaseUntil === undefined ? undefined : Number(raw.leaseUntil),
+    createdAt: Number(raw.createdAt ?? 0),
+    updatedAt: Number(raw.updatedAt ?? 0),
+  };
+}
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  return cursor
+    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
+    : undefined;
+}
+
+/** The ledger on DynamoDB: one item per order, every write a single conditional UpdateItem. */
+export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
+  const doc = DynamoDBDocumentClient.from(options.client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  const table = options.tableName;
+  const now = options.now ?? (() => Date.now());
+
+  async function update(
+    input: Omit<UpdateCommandInput, 'TableName'>,
+  ): Promise<Record<string, unknown> | undefined> {
+    const out = await doc.send(new UpdateCommand({ TableName: table, ...input }));
+    return out.Attributes;
+  }
+
+  async function get(orderId: string): Promise<LedgerItem | undefined> {
+    try {
+      const out = await doc.send(
+        new GetCommand({ TableName: table, Key: { orderId }, ConsistentRead: true }),
+      );
+      return out.Item ? toItem(out.Item) : undefined;
+    } catch (err) {
+      throw wrap(err, `reading order ${orderId}`);
+    }
+  }
+
+  return {
+    get,
+
+    async recordFact(fact) {
+      const at = now();
+      const names: Record<string, string> = { '#f': `${FACT_PREFIX}${fact.eventId}`, '#q': 'syncQueue' };
+      const values: Record<string, unknown> = {
+        ':fact': fact,
+        ':pending': 'pending',
+        ':at': at,
+        ':zero': 0,
+        ':one': 1,
+      };
+      let set =
+        'SET #f = :fact, syncState = :pending, #q = :pending, nextAttemptAt = :at, attempts = :zero, ' +
+        'updatedAt = :at, createdAt = if_not_exists(createdAt, :at)';
+      if (fact.order) {
+        set += ', openId = :openId';
+        values[':openId'] = fact.order.openId;
+      }
+      try {
+        const attributes = await update({
+          Key: { orderId: fact.orderId },
+          UpdateExpression: `${set} REMOVE lastError ADD version :one`,
+          ConditionExpression: 'attribute_not_exists(#f)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        });
+        return { duplicate: false, item: attributes ? toItem(attributes) : undefined } satisfies RecordResult;
+      } catch (err) {
+        if (isConditionFailure(err)) return { duplicate: true };
+        throw wrap(err, `recording ${fact.eventId} for order ${fact.orderId}`);
+      }
+    },
+
+    async acquireLease(orderId, owner, untilMs) {
+      try {
+        const attributes = await update({
+          Key: { orderId },
+          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          ConditionExpression:
+            'attribute_exists(orderId) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+          ExpressionAttributeValues: { ':owner': owner, ':until': untilMs, ':now': now() },
+          ReturnValues: 'ALL_NEW',
+        });
+        return attributes ? toItem(attributes) : 'missing';
+      } catch (err) {
+        if (!isConditionFailure(err)) throw wrap(err, `leasing order ${orderId}`);
+        const existing = await get(orderId);
+        return existing ? 'busy' : 'missing';
+      }
+    },
+
+    async saveAck(orderId, owner, ack) {
+      try {
+        await update({
+          Key: { orderId },
+          UpdateExpression: 'SET ack = :ack, updatedAt = :at',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':ack': ack, ':owner': owner, ':at': now() },
+        });
+      } catch (err) {
+        if (isConditionFailure(err)) throw new LeaseLostError(`lost the push lease on order ${orderId}`);
+        throw wrap(err, `saving what the Order Center confirmed for order ${orderId}`);
+      }
+    },
+
+    async finishPush(orderId, owner, version, end: PushEnd) {
+      const values: Record<string, unknown> = {
+        ':state': end.syncState,
+        ':attempts': end.attempts,
+        ':next': end.nextAttemptAt,
+        ':owner': owner,
+        ':version': version,
+        ':at': now(),
+      };
+      const set = ['syncState = :state', 'attempts = :attempts', 'nextAttemptAt = :next', 'updatedAt = :at'];
+      const remove = ['leaseOwner', 'leaseUntil'];
+      if (end.syncState === 'synced') remove.push('#q');
+      else {
+        set.push('#q = :state');
+      }
+      if (end.lastError) {
+        set.push('lastError = :error');
+        values[':error'] = end.lastError;
+      } else remove.push('lastError');
+      try {
+        await update({
+          Key: { orderId },
+          UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+          ConditionExpression: 'leaseOwner = :owner AND version = :version',
+          ExpressionAttributeNames: { '#q': 'syncQueue' },
+          ExpressionAttributeValues: values,
+        });
+        return 'ok';
+      } catch (err) {
+        if (!isConditionFailure(err)) throw wrap(err, `finishing the push of order ${orderId}`);
+      }
+      // A fact arrived during the push (it set the order pending and due), or the lease was lost.
+      try {
+        await update({
+          Key: { orderId },
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        });
+      } catch (err) {
+        if (!isConditionFailure(err)) throw wrap(err, `releasing the push lease of order ${orderId}`);
+      }
+      return 'stale';
+    },
+
+    async queryQueue(queue: QueueName, queryOptions = {}): Promise<QueuePage> {
+      const values: Record<string, unknown> = { ':q': queue };
+      let condition = '#q = :q';
+      if (queryOptions.dueBy !== undefined) {
+        condition += ' AND nextAttemptAt <= :due';
+        values[':due'] = queryOptions.dueBy;
+      }
+      try {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: SYNC_QUEUE_INDEX,
+            KeyConditionExpression: condition,
+            ExpressionAttributeNames: { '#q': 'syncQueue' },
+            ExpressionAttributeValues: values,
+            Limit: queryOptions.limit ?? 100,
+            ExclusiveStartKey: decodeCursor(queryOptions.cursor),
+          }),
+        );
+        const entries = (out.Items ?? []).map((raw) => ({ ...raw }) as unknown as QueueEntry);
+        return { entries, cursor: encodeCursor(out.LastEvaluatedKey) };
+      } catch (err) {
+        throw wrap(err, `querying the ${queue} queue`);
+      }
+    },
+
+    async revive(orderId) {
+      try {
+        await update({
+          Key: { orderId },
+          UpdateExpression:
+            'SET syncState = :pending, #q = :pending, attempts = :zero, nextAttemptAt = :at, updatedAt = :at',
+          ConditionExpression: 'syncState = :dead',
+          ExpressionAttributeNames: { '#q': 'syncQueue' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':dead': 'dead', ':zero': 0, ':at': now() },
+        });
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw wrap(err, `reviving order ${orderId}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import type { Fact } from '../events/types';
+import type { OrderData } from '../order-center/types';
+
+/**
+ * synced: the Order Center shows what the facts say. pending: a push is due at nextAttemptAt.
+ * failed: the Order Center refused it for good; a person looks (no automatic retry).
+ * dead: too many transient failures in a row; revive puts it back. waiting: no snapshot yet.
+ */
+export type SyncState = 'pending' | 'synced' | 'failed' | 'dead' | 'waiting';
+export type QueueName = Exclude<SyncState, 'synced'>;
+
+export interface LastError {
+  kind: string;
+  message: string;
+  /** epoch ms */
+  at: number;
+}
+
+/** One order's item in the ledger. */
+export interface LedgerItem {
+  orderId: string;
+  /** every recorded fact, one per eventId */
+  facts: Fact[];
+  /** bumped by every new fact: a push may mark the order synced only if no fact arrived meanwhile */
+  version: number;
+  syncState: SyncState;
+  /** failed pushes in a row */
+  attempts: number;
+  /** epoch ms */
+  nextAttemptAt: number;
+  lastError?: LastError;
+  /** what the Order Center last confirmed; absent until the first confirmed add/main/info */
+  ack?: OrderData;
+  /** the user, from the newest snapshot: reconcile batches status updates per user */
+  openId?: string;
+  leaseOwner?: string;
+  leaseUntil?: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A row of the sync queue index: enough to pick work and to report. */
+export interface QueueEntry {
+  orderId: string;
+  syncQueue: QueueName;
+  nextAttemptAt: number;
+  openId?: string;
+  attempts?: number;
+  lastError?: LastError;
+  updatedAt?: number;
+}
+
+export interface RecordResult {
+  duplicate: boolean;
+  /** the item after the write (absent for a duplicate) */
+  item?: LedgerItem;
+}
+
+/** How a push ends, written together with the lease release. */
+export interface PushEnd {
+  syncState: SyncState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError?: LastError;
+}
+
+export interface QueuePage {
+  entries: QueueEntry[];
+  cursor?: string;
+}
+
+/** The ledger port: the sync engine and the functions see only this. */
+export interface Ledger {
+  /** One conditional write. A duplicate eventId changes nothing and says so. */
+  recordFact(fact: Fact): Promise<RecordResult>;
+  get(orderId: string): Promise<LedgerItem | undefined>;
+  /** Takes the order's push lease (one pusher at a time per order) and returns the item, or says why not. */
+  acquireLease(orderId: string, owner: string, untilMs: number): Promise<LedgerItem | 'busy' | 'missing'>;
+  /** Records what the Order Center confirmed. Fails with LeaseLostError if the lease is no longer ours. */
+  saveAck(orderId: string, owner: string, ack: OrderData): Promise<void>;
+  /**
+   * Writes the end of a push and releases the lease, only if no fact arrived since `version`.
+   * Returns 'stale' (and just releases the lease) when one did: the order stays due.
+   */
+  finishPush(orderId: string, owner: string, version: number, end: PushEnd): Promise<'ok' | 'stale'>;
+  /** Orders in a queue, by next attempt time; `dueBy` (epoch ms) limits to those due by then. */
+  queryQueue(
+    queue: QueueName,
+    options?: { dueBy?: number; limit?: number; cursor?: string },
+  ): Promise<QueuePage>;
+  /** Puts a dead order back to pending, due now. False if it was not dead. */
+  revive(orderId: string): Promise<boolean>;
+}
+
+/** The ledger could not be read or written (DynamoDB unavailable, throttled...): callers answer 503. */
+export class LedgerUnavailableError extends Error {
+  override readonly name = 'LedgerUnavailableError';
+}
+
+/** The push lease expired and someone else took it: stop pushing this order. */
+export class LeaseLostError extends Error {
+  override readonly name = 'LeaseLostError';
+}

@@ -1,0 +1,67 @@
+import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import dynalite from 'dynalite';
+import { load } from 'js-yaml';
+
+/** serverless.yml, the one declaration of the ledger table that deploys and tests share. */
+export const SERVERLESS_YML = path.resolve(__dirname, '../../serverless.yml');
+
+interface TableResource {
+  Type: string;
+  Properties: CreateTableCommandInput & Record<string, unknown>;
+}
+
+/** The ledger table's CreateTable input, taken from serverless.yml resources, with `tableName` as its name. */
+export function ledgerTableDefinition(tableName: string, file = SERVERLESS_YML): CreateTableCommandInput {
+  const doc = load(readFileSync(file, 'utf8')) as {
+    resources?: { Resources?: Record<string, TableResource> };
+  };
+  const resource = doc.resources?.Resources?.LedgerTable;
+  if (resource?.Type !== 'AWS::DynamoDB::Table') {
+    throw new Error(`${file}: resources.Resources.LedgerTable is not an AWS::DynamoDB::Table`);
+  }
+  // CloudFormation-only properties have no place in the CreateTable API.
+  const { PointInTimeRecoverySpecification: _pitr, Tags: _tags, ...properties } = resource.Properties;
+  return { ...properties, TableName: tableName };
+}
+
+export interface LocalDynamo {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/** dynalite (in memory) on 127.0.0.1, with a client that points at it. */
+export async function startLocalDynamo(options: { port?: number; host?: string } = {}): Promise<LocalDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://${host}:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 2,
+  });
+  return {
+    endpoint,
+    client,
+    async stop() {
+      client.destroy();
+      await new Promise<void>((resolve, reject) =>
+        server.close((err?: Error) => (err ? reject(err) : resolve())),
+      );
+    },
+  };
+}
+
+/** Creates the ledger table (as serverless.yml declares it) under `tableName`. */
+export async function createLedgerTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(new CreateTableCommand(ledgerTableDefinition(tableName)));
+}
