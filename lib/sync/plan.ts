@@ -1,0 +1,116 @@
+import type { OrderCenterCall, OrderData, SubOrderItem } from '../order-center/types';
+import { same } from './same';
+
+/** One Order Center call a push has to make; sub-order calls name the after-sale items they carry. */
+export type PlannedCall =
+  | { call: 'add/main/info' }
+  | { call: 'update/main/info' }
+  | { call: 'update/main/status' }
+  | { call: 'append/sub/info' | 'update/sub/info' | 'update/sub/status'; subOrderIds: string[] };
+
+export interface PlanOptions {
+  /** resend the whole order with add/main/info whatever Baidu acknowledged */
+  force?: boolean;
+}
+
+function subItems(order: OrderData): SubOrderItem[] {
+  return order.EXT.SubsOrder?.Items ?? [];
+}
+
+/** What update/sub/status can change: the status and its time. */
+function onlyStatusDiffers(acked: SubOrderItem, desired: SubOrderItem): boolean {
+  return same({ ...acked, SubStatus: 0, MTime: 0 }, { ...desired, SubStatus: 0, MTime: 0 });
+}
+
+/**
+ * The fewest calls that take the Order Center from `acked` (what it confirmed) to `desired`.
+ * Pure. Main content first, then new after-sale items, then changed ones.
+ */
+export function plan(
+  acked: OrderData | undefined,
+  desired: OrderData,
+  options: PlanOptions = {},
+): PlannedCall[] {
+  if (!acked || options.force || acked.CateID !== desired.CateID || acked.BizAPPID !== desired.BizAPPID) {
+    return [{ call: 'add/main/info' }];
+  }
+  const ackedById = new Map(subItems(acked).map((item) => [item.SubOrderID, item]));
+  const desiredItems = subItems(desired);
+  const desiredIds = new Set(desiredItems.map((item) => item.SubOrderID));
+  // No call removes an after-sale item; only a whole add/main/info (which overwrites them) can.
+  if ([...ackedById.keys()].some((id) => !desiredIds.has(id))) return [{ call: 'add/main/info' }];
+
+  const calls: PlannedCall[] = [];
+  const mainChanged =
+    acked.Title !== desired.Title ||
+    acked.Ctime !== desired.Ctime ||
+    !same(acked.EXT.MainOrder, desired.EXT.MainOrder);
+  if (mainChanged) calls.push({ call: 'update/main/info' });
+  else if (acked.Status !== desired.Status || acked.Mtime !== desired.Mtime)
+    calls.push({ call: 'update/main/status' });
+
+  const appended: string[] = [];
+  const rewritten: string[] = [];
+  const restatused: string[] = [];
+  for (const item of desiredItems) {
+    const before = ackedById.get(item.SubOrderID);
+    if (!before) appended.push(item.SubOrderID);
+    else if (same(before, item)) continue;
+    else if (onlyStatusDiffers(before, item)) restatused.push(item.SubOrderID);
+    else rewritten.push(item.SubOrderID);
+  }
+  if (appended.length > 0) calls.push({ call: 'append/sub/info', subOrderIds: appended });
+  if (rewritten.length > 0) calls.push({ call: 'update/sub/info', subOrderIds: rewritten });
+  if (restatused.length > 0) calls.push({ call: 'update/sub/status', subOrderIds: restatused });
+
+  const subsStatusChanged =
+    desired.EXT.SubsOrder !== undefined && acked.EXT.SubsOrder?.Status !== desired.EXT.SubsOrder.Status;
+  if (subsStatusChanged && appended.length + rewritten.length + restatused.length === 0) {
+    // Only the summary status moved: carry it with the status of the most recently changed item.
+    const latest = [...desiredItems].sort((a, b) => b.MTime - a.MTime)[0];
+    if (latest) calls.push({ call: 'update/sub/status', subOrderIds: [latest.SubOrderID] });
+  }
+  return calls;
+}
+
+/** What the Order Center holds after `step` succeeded, starting from `acked`. Pure. */
+export function applyCall(acked: OrderData | undefined, desired: OrderData, step: PlannedCall): OrderData {
+  if (step.call === 'add/main/info' || !acked) return desired;
+  switch (step.call) {
+    case 'update/main/info':
+      return {
+        ...acked,
+        Title: desired.Title,
+        Ctime: desired.Ctime,
+        Mtime: desired.Mtime,
+        Status: desired.Status,
+        EXT: { ...acked.EXT, MainOrder: desired.EXT.MainOrder },
+      };
+    case 'update/main/status':
+      return { ...acked, Status: desired.Status, Mtime: desired.Mtime };
+    default: {
+      const wanted = new Map(subItems(desired).map((item) => [item.SubOrderID, item]));
+      const carried = step.subOrderIds.map((id) => wanted.get(id)).filter((item) => item !== undefined);
+      const carriedIds = new Set(step.subOrderIds);
+      const kept = subItems(acked).map((item) => {
+        if (!carriedIds.has(item.SubOrderID)) return item;
+        const next = wanted.get(item.SubOrderID) ?? item;
+        return step.call === 'update/sub/status'
+          ? { ...item, SubStatus: next.SubStatus, MTime: next.MTime }
+          : next;
+      });
+      const rank = new Map(subItems(desired).map((item, i) => [item.SubOrderID, i]));
+      const items = (step.call === 'append/sub/info' ? [...kept, ...carried] : kept).sort(
+        (a, b) => (rank.get(a.SubOrderID) ?? Infinity) - (rank.get(b.SubOrderID) ?? Infinity),
+      );
+      const status = desired.EXT.SubsOrder?.Status ?? acked.EXT.SubsOrder?.Status ?? items[0]?.SubStatus;
+      if (status === undefined) return acked;
+      return { ...acked, EXT: { ...acked.EXT, SubsOrder: { Status: status, Items: items } } };
+    }
+  }
+}
+
+/** The call names of a plan, for logs and reports. */
+export function callNames(calls: readonly PlannedCall[]): OrderCenterCall[] {
+  return calls.map((c) => c.call);
+}
