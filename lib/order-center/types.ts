@@ -137,11 +137,14 @@ export interface OrderKey {
   ResourceID: string;
 }
 
-/** update/main/info: the main order's content; Title, Ctime and Mtime go along (the Data table requires them). */
+/**
+ * update/main/info: the main order's content. The page's example leaves Title, Ctime and Mtime out; our
+ * builders always send them (the Data table requires them of every item).
+ */
 export interface UpdateMainInfoItem extends OrderKey {
-  Title: string;
-  Ctime: number;
-  Mtime: number;
+  Title?: string;
+  Ctime?: number;
+  Mtime?: number;
   Status: MainStatus;
   EXT: { MainOrder: MainOrder };
 }
