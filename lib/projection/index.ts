@@ -1,0 +1,13 @@
+export type { Anomaly, OrderView, Projection, ProjectionConfig } from './types';
+export { project } from './project';
+export {
+  addMainInfoBody,
+  appendSubInfoBody,
+  updateMainInfoBody,
+  updateMainStatusBody,
+  updateSubInfoBody,
+  updateSubStatusBody,
+} from './bodies';
+export { canonicalFacts, compareFacts } from './facts';
+export { toDetailPage } from './detail-page';
+export { CATE_BY_CATEGORY } from './status';

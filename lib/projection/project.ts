@@ -1,0 +1,73 @@
+import type { Fact, OrderSnapshot } from '../events/types';
+import type { MainOrder, OrderData, Payment, Product } from '../order-center/types';
+import { AfterSaleFold } from './after-sale';
+import { toDetailPage } from './detail-page';
+import { canonicalFacts, latestSnapshot } from './facts';
+import { PaymentFold, paymentTerms } from './payment';
+import { toProduct } from './products';
+import { CATE_BY_CATEGORY, StatusFold } from './status';
+import type { OrderView, Projection, ProjectionConfig } from './types';
+
+function isCashierPayment(fact: Fact): boolean {
+  return fact.kind === 'paid' && fact.source === 'cashier';
+}
+
+function toMainOrder(snapshot: OrderSnapshot, products: Product[], payment: Payment): MainOrder {
+  const main: MainOrder = { Products: products, Payment: payment };
+  if (snapshot.appraise !== undefined) main.Appraise = toDetailPage(snapshot.appraise);
+  if (snapshot.detail !== undefined) main.OrderDetail = toDetailPage(snapshot.detail);
+  return main;
+}
+
+/**
+ * The order as the Order Center should show it, from its facts (CONTRACT.md sections 3 and 4).
+ * Facts are taken once per eventId and folded in (occurredAt, eventId) order, so the result depends only
+ * on the set of facts. Facts that are not applied (a cashier notify with the wrong amount, an update of a
+ * refund nobody requested) change nothing, Mtime included; they come back as anomalies. A fact that brings a
+ * snapshot always counts as a change.
+ */
+export function project(orderId: string, facts: readonly Fact[], config: ProjectionConfig): Projection {
+  const ordered = canonicalFacts(orderId, facts);
+  const afterSale = new AfterSaleFold();
+  for (const fact of ordered) afterSale.record(fact);
+  const snapshot = latestSnapshot(ordered);
+  if (snapshot === undefined) {
+    const { anomalies } = afterSale.result();
+    return { ready: false, reason: 'no-snapshot', paidByCashier: ordered.some(isCashierPayment), anomalies };
+  }
+
+  const status = new StatusFold();
+  const products = snapshot.items.map(toProduct);
+  const terms = paymentTerms(snapshot, products);
+  const payments = new PaymentFold(terms.Amount);
+  // Facts come in occurredAt order, so the last one applied is the latest change.
+  let mainChangedAt = 0;
+  for (const fact of ordered) {
+    if (fact.order !== undefined) mainChangedAt = fact.occurredAt;
+    if (fact.kind === 'refund-requested' || fact.kind === 'refund-updated') continue;
+    if (fact.kind === 'paid' && !payments.apply(fact)) continue;
+    status.record(fact.kind);
+    mainChangedAt = fact.occurredAt;
+  }
+  const subs = afterSale.result();
+
+  const data: OrderData = {
+    ResourceID: orderId,
+    BizAPPID: config.bizAppId,
+    CateID: CATE_BY_CATEGORY[snapshot.category],
+    Title: snapshot.title,
+    Ctime: snapshot.createdAt,
+    Mtime: Math.max(snapshot.createdAt, mainChangedAt, subs.lastChangedAt),
+    Status: status.status(snapshot.category),
+    EXT: { MainOrder: toMainOrder(snapshot, products, payments.payment(terms)) },
+  };
+  if (subs.subsOrder !== undefined) data.EXT.SubsOrder = subs.subsOrder;
+
+  const view: OrderView = {
+    data,
+    openId: snapshot.openId,
+    anomalies: [...payments.anomalies, ...subs.anomalies],
+  };
+  if (payments.sceneId !== undefined) view.sceneId = payments.sceneId;
+  return { ready: true, view };
+}
