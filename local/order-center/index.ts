@@ -1,0 +1,22 @@
+export {
+  startLocalOrderCenter,
+  LocalOrderCenterError,
+  type LocalOrderCenter,
+  type LocalOrderCenterOptions,
+  type RequestLogEntry,
+} from './server';
+export { OrderStore, replyItem, type StoredOrder } from './store';
+export {
+  defaultFaults,
+  faultSnapshot,
+  parseFaultPatch,
+  pickFault,
+  SCRIPTED_FAULTS,
+  type FaultPatch,
+  type FaultSettings,
+  type ScriptedFault,
+} from './faults';
+export { TokenRegistry, type TokenCheck } from './tokens';
+export { answerTokenRequest, OAUTH_TOKEN_PATH, type OAuthClient } from './oauth';
+export { answerCall, type CallDeps, type CallOutcome, type CallRequest, type ReceivedBody } from './calls';
+export { TOKEN_EXPIRED, TOKEN_INVALID, type Answer } from './replies';
