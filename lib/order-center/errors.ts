@@ -1,0 +1,78 @@
+import type { FieldIssue } from '../validation';
+import type { OrderCenterCall, ReplyItem } from './types';
+
+/**
+ * What the sync engine does about a failure decides its class:
+ * transient -> retry later with backoff; token -> refetch the token, retry once;
+ * not found -> Baidu lacks the order or after-sale item: resend it whole; permanent -> stop, a person looks.
+ */
+export type FailureKind = 'transient' | 'token' | 'not-found' | 'permanent';
+
+export interface FailureDetail {
+  call: OrderCenterCall;
+  attempts: number;
+  httpStatus?: number;
+  errno?: number;
+  errorCode?: number;
+}
+
+export abstract class OrderCenterError extends Error {
+  abstract readonly kind: FailureKind;
+  readonly call: OrderCenterCall;
+  readonly attempts: number;
+  readonly httpStatus?: number;
+  readonly errno?: number;
+  readonly errorCode?: number;
+
+  constructor(message: string, detail: FailureDetail) {
+    super(`${detail.call}: ${message}`);
+    this.call = detail.call;
+    this.attempts = detail.attempts;
+    this.httpStatus = detail.httpStatus;
+    this.errno = detail.errno;
+    this.errorCode = detail.errorCode;
+  }
+}
+
+/** Network failure, timeout, HTTP 5xx, or Baidu busy: the same call may succeed later. */
+export class TransientOrderCenterError extends OrderCenterError {
+  override readonly name = 'TransientOrderCenterError';
+  readonly kind = 'transient';
+}
+
+/** Baidu rejected the access token (invalid or expired) even after one refetch. */
+export class TokenRejectedError extends OrderCenterError {
+  override readonly name = 'TokenRejectedError';
+  readonly kind = 'token';
+}
+
+/** errno 0 but rows_affected "0": the order (or after-sale item) is not in the Order Center. */
+export class OrderNotFoundError extends OrderCenterError {
+  override readonly name = 'OrderNotFoundError';
+  readonly kind = 'not-found';
+  constructor(
+    message: string,
+    detail: FailureDetail,
+    readonly items: ReplyItem[],
+  ) {
+    super(message, detail);
+  }
+}
+
+/** Baidu refused the request itself (parameter invalid, no permission...): retrying the same body cannot help. */
+export class PermanentOrderCenterError extends OrderCenterError {
+  override readonly name = 'PermanentOrderCenterError';
+  readonly kind = 'permanent';
+}
+
+/** Our own schema rejected the body: it was never sent. */
+export class RejectedBodyError extends OrderCenterError {
+  override readonly name = 'RejectedBodyError';
+  readonly kind = 'permanent';
+  constructor(
+    detail: FailureDetail,
+    readonly issues: FieldIssue[],
+  ) {
+    super(`body rejected before sending: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, detail);
+  }
+}
