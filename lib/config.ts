@@ -1,0 +1,56 @@
+/** The service's configuration (CONTRACT.md section 7), read from the environment once and checked. */
+export interface Config {
+  stage: string;
+  orderCenterBaseUrl: string;
+  /** the mini-program's AppKey: BizAPPID and OAuth client_id */
+  appKey: string;
+  accessTokenParam: string;
+  appSecretParam: string;
+  webhookSecretParam: string;
+  cashierPublicKeyParam: string;
+  /** the cashier appKey (-> pm_app_key); undefined when not set */
+  cashierAppKey?: string;
+  ledgerTable: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+/** Reads the configuration; fails fast, naming every missing or malformed variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const stage = value(env, 'STAGE') ?? value(env, 'SLS_STAGE') ?? 'dev';
+  const problems: string[] = [];
+  const appKey = value(env, 'BAIDU_APP_KEY');
+  if (!appKey) problems.push('BAIDU_APP_KEY is required (the mini-program AppKey)');
+  const orderCenterBaseUrl = value(env, 'ORDER_CENTER_BASE_URL') ?? 'https://openapi.baidu.com';
+  if (!/^https?:\/\/[^/\s]+(\/.*)?$/.test(orderCenterBaseUrl)) {
+    problems.push(`ORDER_CENTER_BASE_URL must be an http(s) URL, got "${orderCenterBaseUrl}"`);
+  }
+  const param = (name: string, suffix: string): string => {
+    const given = value(env, name) ?? `/swan-order-sync/${stage}/${suffix}`;
+    if (!given.startsWith('/'))
+      problems.push(`${name} must be an SSM parameter path starting with /, got "${given}"`);
+    return given;
+  };
+  const config: Config = {
+    stage,
+    orderCenterBaseUrl: orderCenterBaseUrl.replace(/\/+$/, ''),
+    appKey: appKey ?? '',
+    accessTokenParam: param('ACCESS_TOKEN_PARAM', 'access-token'),
+    appSecretParam: param('APP_SECRET_PARAM', 'app-secret'),
+    webhookSecretParam: param('WEBHOOK_SECRET_PARAM', 'webhook-secret'),
+    cashierPublicKeyParam: param('CASHIER_PUBLIC_KEY_PARAM', 'cashier-public-key'),
+    cashierAppKey: value(env, 'CASHIER_APP_KEY'),
+    ledgerTable: value(env, 'LEDGER_TABLE') ?? `swan-order-sync-${stage}-ledger`,
+  };
+  if (problems.length > 0) throw new ConfigError(`configuration: ${problems.join('; ')}`);
+  return config;
+}
