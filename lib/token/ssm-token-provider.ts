@@ -1,4 +1,5 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { cachedValue } from '../cached-value';
 import { InvalidInputError, type FieldIssue } from '../validation';
 import { describeError, ParameterStoreError, TokenUnavailableError } from './errors';
 import type { AccessTokenProvider } from './provider';
@@ -16,52 +17,24 @@ export interface SsmTokenProviderOptions {
   now?: () => number;
 }
 
-interface CachedToken {
-  token: string;
-  fetchedAt: number;
-}
-
 /**
  * The access token from SSM, cached. Construction does no I/O, so a handler's cold start cannot fail on
  * SSM: a slow or unreachable SSM surfaces as a TokenUnavailableError from the first getToken().
  */
 export function createSsmTokenProvider(options: SsmTokenProviderOptions): AccessTokenProvider {
   const { ssm, parameterName, maxAgeMs, now } = checkedOptions(options);
-  let cached: CachedToken | undefined;
-  let inFlight: Promise<string> | undefined;
-
-  const isFresh = (entry: CachedToken): boolean => {
-    const age = now() - entry.fetchedAt;
-    return age >= 0 && age < maxAgeMs;
-  };
-
-  const fetchToken = async (): Promise<string> => {
-    // Age counts from the start of the read: the value can be no older than that.
-    const startedAt = now();
-    try {
-      const token = await readSecureString(ssm, parameterName);
-      cached = { token, fetchedAt: startedAt };
-      return token;
-    } catch (err) {
-      const reason = err instanceof ParameterStoreError ? err.reason : describeError(err);
-      throw new TokenUnavailableError(parameterName, reason, { cause: err });
-    }
-  };
-
-  return {
-    getToken(): Promise<string> {
-      if (cached && isFresh(cached)) return Promise.resolve(cached.token);
-      // Single flight: a cold start under load makes one SSM call, not one per caller.
-      inFlight ??= fetchToken().finally(() => {
-        inFlight = undefined;
-      });
-      return inFlight;
+  const token = cachedValue(
+    async () => {
+      try {
+        return await readSecureString(ssm, parameterName);
+      } catch (err) {
+        const reason = err instanceof ParameterStoreError ? err.reason : describeError(err);
+        throw new TokenUnavailableError(parameterName, reason, { cause: err });
+      }
     },
-    invalidate(token: string): void {
-      // A caller holding an old token must not throw away a newer one fetched meanwhile.
-      if (cached?.token === token) cached = undefined;
-    },
-  };
+    { maxAgeMs, now },
+  );
+  return { getToken: () => token.get(), invalidate: (value) => token.invalidate(value) };
 }
 
 function checkedOptions(options: SsmTokenProviderOptions): Required<SsmTokenProviderOptions> {
