@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { Ledger, LedgerItem, PushEnd, SyncState } from '../ledger/types';
+import type { OrderCenterClient } from '../order-center/client';
+import { OrderCenterError, OrderNotFoundError } from '../order-center/errors';
+import type { OrderCenterCall, OrderData } from '../order-center/types';
+import { project, type OrderView } from '../projection';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import { bodyFor } from './bodies';
+import { applyCall, plan, type PlannedCall } from './plan';
+
+export interface SyncDependencies {
+  ledger: Ledger;
+  client: OrderCenterClient;
+  /** the mini-program's AppKey (BizAPPID) */
+  bizAppId: string;
+  /** epoch ms */
+  now?: () => number;
+  random?: () => number;
+  backoff?: BackoffPolicy;
+}
+
+export interface PushOptions {
+  /** epoch ms: no call starts after it and the push returns by then */
+  deadline: number;
+  /** resend the whole order with add/main/info */
+  force?: boolean;
+}
+
+export interface CallRecord {
+  call: OrderCenterCall;
+  ok: boolean;
+  attempts: number;
+}
+
+/**
+ * How a push ended. `busy`: another pusher holds the order; `missing`: no such order;
+ * `interrupted`: out of time, or the ledger failed mid-way (the order stays due, nothing is lost).
+ */
+export interface PushOutcome {
+  orderId: string;
+  state: SyncState | 'busy' | 'missing' | 'interrupted';
+  calls: CallRecord[];
+  error?: { kind: string; message: string };
+}
+
+/** Below this much time left, starting an Order Center call is not worth it: reconcile will finish. */
+const MIN_CALL_BUDGET_MS = 250;
+/** A lease outlives the push by this much, so a pusher that dies does not block the order for long. */
+const LEASE_MARGIN_MS = 2_000;
+/** Facts arriving during a push make it go round again, at most this often. */
+const MAX_ROUNDS = 3;
+
+class OutOfTimeError extends Error {
+  override readonly name = 'OutOfTimeError';
+}
+
+function failureKind(err: unknown): string {
+  if (err instanceof OrderCenterError) return err.kind;
+  return err instanceof Error ? err.name : 'unknown';
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Pushes one order: takes its lease, projects its facts, sends exactly the calls that take the Order Center
+ * from what it acknowledged to the projection, records each confirmed step, and writes how it ended.
+ */
+export async function pushOrder(
+  deps: SyncDependencies,
+  orderId: string,
+  options: PushOptions,
+): Promise<PushOutcome> {
+  const now = deps.now ?? (() => Date.now());
+  const random = deps.random ?? Math.random;
+  const policy = deps.backoff ?? DEFAULT_BACKOFF;
+  const owner = randomUUID();
+  const calls: CallRecord[] = [];
+
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    let item: LedgerItem | 'busy' | 'missing';
+    try {
+      item = await deps.ledger.acquireLease(orderId, owner, options.deadline + LEASE_MARGIN_MS);
+    } catch (err) {
+      return {
+        orderId,
+        state: 'interrupted',
+        calls,
+        error: { kind: failureKind(err), message: message(err) },
+      };
+    }
+    if (item === 'busy' || item === 'missing') return { orderId, state: item, calls };
+
+    const { end, error } = await pushLeased(item, round === 0 && options.force === true);
+    let finished: 'ok' | 'stale';
+    try {
+      finished = await deps.ledger.finishPush(orderId, owner, item.version, end);
+    } catch (err) {
+      return {
+        orderId,
+        state: 'interrupted',
+        calls,
+        error: { kind: failureKind(err), message: message(err) },
+      };
+    }
+    if (finished === 'ok') return { orderId, state: end.syncState, calls, error };
+    // A fact arrived meanwhile: go round again while there is time, else leave it due for reconcile.
+    if (options.deadline - now() < MIN_CALL_BUDGET_MS) break;
+  }
+  return {
+    orderId,
+    state: 'interrupted',
+    calls,
+    error: { kind: 'stale', message: 'new facts kept arriving' },
+  };
+
+  async function pushLeased(
+    item: LedgerItem,
+    force: boolean,
+  ): Promise<{ end: PushEnd; error?: PushOutcome['error'] }> {
+    let projection: ReturnType<typeof project>;
+    try {
+      projection = project(orderId, item.facts, { bizAppId: deps.bizAppId });
+    } catch (err) {
+      // Facts the parsers should have refused: no push can fix them, a person has to look.
+      const lastError = { kind: 'invalid-facts', message: message(err), at: now() };
+      return {
+        end: { syncState: 'failed', attempts: item.attempts, nextAttemptAt: now(), lastError },
+        error: lastError,
+      };
+    }
+    if (!projection.ready) {
+      // A cashier notify before the merchant's snapshot: kept, and pushed when the snapshot comes.
+      return { end: { syncState: 'waiting', attempts: item.attempts, nextAttemptAt: now() } };
+    }
+    try {
+      await sendPlanned(item, projection.view, force);
+      return { end: { syncState: 'synced', attempts: 0, nextAttemptAt: now() } };
+    } catch (err) {
+      return failed(item, err);
+    }
+  }
+
+  async function sendPlanned(item: LedgerItem, view: OrderView, force: boolean): Promise<void> {
+    const desired = view.data;
+    let acked = item.ack;
+    let fellBack = false;
+    for (const step of plan(acked, desired, { force })) {
+      try {
+        acked = await send(step, view, acked);
+      } catch (err) {
+        // rows_affected 0 on an update: Baidu lacks the order or the after-sale item. Resend it whole, once.
+        if (!(err instanceof OrderNotFoundError) || step.call === 'add/main/info' || fellBack) throw err;
+        fellBack = true;
+        await send({ call: 'add/main/info' }, view, acked);
+        return;
+      }
+    }
+  }
+
+  async function send(step: PlannedCall, view: OrderView, acked: OrderData | undefined): Promise<OrderData> {
+    if (options.deadline - now() < MIN_CALL_BUDGET_MS) throw new OutOfTimeError('the push ran out of time');
+    const query = { openId: view.openId, sceneId: view.sceneId };
+    try {
+      const { attempts } = await deps.client.call(step.call, bodyFor(step, view.data), query, {
+        deadline: options.deadline,
+      });
+      calls.push({ call: step.call, ok: true, attempts });
+    } catch (err) {
+      calls.push({
+        call: step.call,
+        ok: false,
+        attempts: err instanceof OrderCenterError ? err.attempts : 1,
+      });
+      throw err;
+    }
+    const next = applyCall(acked, view.data, step);
+    await deps.ledger.saveAck(orderId, owner, next);
+    return next;
+  }
+
+  function failed(item: LedgerItem, err: unknown): { end: PushEnd; error: PushOutcome['error'] } {
+    const error = { kind: failureKind(err), message: message(err) };
+    const lastError = { ...error, at: now() };
+    if (err instanceof OutOfTimeError) {
+      // Not the Order Center's fault: due again at once, no attempt counted.
+      return {
+        end: { syncState: 'pending', attempts: item.attempts, nextAttemptAt: now(), lastError },
+        error,
+      };
+    }
+    if (err instanceof OrderCenterError && err.kind === 'permanent') {
+      return {
+        end: { syncState: 'failed', attempts: item.attempts + 1, nextAttemptAt: now(), lastError },
+        error,
+      };
+    }
+    // Transient, token still refused after a refetch, SSM or the ledger failing mid-way: back off and retry.
+    const attempts = item.attempts + 1;
+    const syncState = attempts >= policy.maxAttempts ? 'dead' : 'pending';
+    const nextAttemptAt = now() + backoffDelay(attempts, policy, random);
+    return { end: { syncState, attempts, nextAttemptAt, lastError }, error };
+  }
+}
