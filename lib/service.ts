@@ -1,0 +1,72 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { KeyObject } from 'node:crypto';
+import { cachedValue, type CachedValue } from './cached-value';
+import { loadConfig, type Config } from './config';
+import { loadCashierPublicKey } from './events';
+import { createDynamoLedger } from './ledger/dynamo-ledger';
+import type { Ledger } from './ledger/types';
+import { createOrderCenterClient, type OrderCenterClient } from './order-center/client';
+import type { SyncDependencies } from './sync/push';
+import { createSsmTokenProvider, DEFAULT_TOKEN_MAX_AGE_MS } from './token';
+import type { AccessTokenProvider } from './token/provider';
+import { readSecureString } from './token/ssm-parameter';
+
+/** Everything a function needs, built once per Lambda container, with no I/O until first use. */
+export interface Service {
+  config: Config;
+  ledger: Ledger;
+  tokens: AccessTokenProvider;
+  client: OrderCenterClient;
+  sync: SyncDependencies;
+  ssm: SSMClient;
+  webhookSecret: CachedValue<string>;
+  cashierPublicKey: CachedValue<KeyObject>;
+}
+
+export interface ServiceOverrides {
+  dynamo?: DynamoDBClient;
+  ssm?: SSMClient;
+  fetch?: typeof fetch;
+}
+
+/** Wires the service from a configuration. AWS endpoints come from the SDK's own settings (AWS_ENDPOINT_URL_*). */
+export function createService(config: Config, overrides: ServiceOverrides = {}): Service {
+  const ssm = overrides.ssm ?? new SSMClient({});
+  const dynamo = overrides.dynamo ?? new DynamoDBClient({});
+  const ledger = createDynamoLedger({ client: dynamo, tableName: config.ledgerTable });
+  const tokens = createSsmTokenProvider({ ssm, parameterName: config.accessTokenParam });
+  const client = createOrderCenterClient({
+    baseUrl: config.orderCenterBaseUrl,
+    tokens,
+    pmAppKey: config.cashierAppKey,
+    fetch: overrides.fetch,
+  });
+  const secretOptions = { maxAgeMs: DEFAULT_TOKEN_MAX_AGE_MS, now: () => Date.now() };
+  return {
+    config,
+    ledger,
+    tokens,
+    client,
+    sync: { ledger, client, bizAppId: config.appKey },
+    ssm,
+    webhookSecret: cachedValue(() => readSecureString(ssm, config.webhookSecretParam), secretOptions),
+    cashierPublicKey: cachedValue(
+      async () => loadCashierPublicKey(await readSecureString(ssm, config.cashierPublicKeyParam)),
+      secretOptions,
+    ),
+  };
+}
+
+let current: Service | undefined;
+
+/** The container's service: configuration read (and checked) on first use, then kept. */
+export function getService(): Service {
+  current ??= createService(loadConfig());
+  return current;
+}
+
+/** Forgets the container's service, so the next getService() reads the environment again (tests, local runs). */
+export function resetService(): void {
+  current = undefined;
+}
