@@ -7,6 +7,7 @@ import { answerCall, type CallOutcome, type ReceivedBody } from './calls';
 import { defaultFaults, faultSnapshot, parseFaultPatch, type FaultSettings } from './faults';
 import { answerTokenRequest, OAUTH_TOKEN_PATH, type OAuthClient } from './oauth';
 import { methodNotAllowed, unknownPath, type Answer } from './replies';
+import { renderOrdersPage } from './page';
 import { OrderStore, type StoredOrder } from './store';
 import { TokenRegistry } from './tokens';
 
@@ -245,7 +246,7 @@ class LocalOrderCenterServer implements LocalOrderCenter {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
     const raw = await readBody(req);
-    const control = this.answerControl(method, url.pathname, raw);
+    const control = this.answerControl(method, url.pathname, raw, url.searchParams);
     if (control) {
       send(res, control);
       return;
@@ -307,7 +308,12 @@ class LocalOrderCenterServer implements LocalOrderCenter {
   }
 
   /** The endpoints a test, the local stack or a demo uses to drive and inspect this server. */
-  private answerControl(method: string, path: string, raw: string): Answer | undefined {
+  private answerControl(
+    method: string,
+    path: string,
+    raw: string,
+    query: URLSearchParams,
+  ): Answer | undefined {
     const only = (allowed: string, answer: () => Answer): Answer =>
       method === allowed
         ? answer()
@@ -316,8 +322,8 @@ class LocalOrderCenterServer implements LocalOrderCenter {
       case '/':
         return only('GET', () => ({
           status: 200,
-          body: 'swan-order-sync local Order Center\n',
-          contentType: 'text/plain; charset=utf-8',
+          body: renderOrdersPage(this.orders(), { openId: query.get('open_id') || undefined }),
+          contentType: 'text/html; charset=utf-8',
         }));
       case '/orders':
         return only('GET', () => ({ status: 200, body: this.orders() }));

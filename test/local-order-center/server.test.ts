@@ -15,8 +15,8 @@ describe('startLocalOrderCenter', () => {
       // Assess
       expect(center.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const res = await fetch(`${center.url}/`);
-      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
-      expect(await res.text()).toBe('swan-order-sync local Order Center\n');
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await res.text()).toContain('还没有订单');
     } finally {
       await center.stop();
     }
