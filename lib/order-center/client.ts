@@ -90,7 +90,9 @@ function errorFrom(outcome: Extract<ReplyOutcome, { ok: false }>, detail: Failur
  * Baidu rejects it, and turns everything else into a typed error the sync engine can act on.
  */
 export function createOrderCenterClient(options: OrderCenterClientOptions): OrderCenterClient {
-  const o = { ...defaults, ...options };
+  // An option given as undefined keeps its default.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { ...defaults, ...(given as OrderCenterClientOptions) };
   const origin = o.baseUrl.replace(/\/+$/, '');
 
   function urlFor(call: OrderCenterCall, token: string, query: CallQuery): string {

@@ -24,6 +24,8 @@ export interface PushOptions {
   deadline: number;
   /** resend the whole order with add/main/info */
   force?: boolean;
+  /** lease owner; a caller that already holds the order's lease (reconcile) passes its own */
+  owner?: string;
 }
 
 export interface CallRecord {
@@ -75,7 +77,7 @@ export async function pushOrder(
   const now = deps.now ?? (() => Date.now());
   const random = deps.random ?? Math.random;
   const policy = deps.backoff ?? DEFAULT_BACKOFF;
-  const owner = randomUUID();
+  const owner = options.owner ?? randomUUID();
   const calls: CallRecord[] = [];
 
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
@@ -138,7 +140,7 @@ export async function pushOrder(
       await sendPlanned(item, projection.view, force);
       return { end: { syncState: 'synced', attempts: 0, nextAttemptAt: now() } };
     } catch (err) {
-      return failed(item, err);
+      return failureEnd(item, err, { now, random, policy });
     }
   }
 
@@ -179,27 +181,34 @@ export async function pushOrder(
     await deps.ledger.saveAck(orderId, owner, next);
     return next;
   }
+}
 
-  function failed(item: LedgerItem, err: unknown): { end: PushEnd; error: PushOutcome['error'] } {
-    const error = { kind: failureKind(err), message: message(err) };
-    const lastError = { ...error, at: now() };
-    if (err instanceof OutOfTimeError) {
-      // Not the Order Center's fault: due again at once, no attempt counted.
-      return {
-        end: { syncState: 'pending', attempts: item.attempts, nextAttemptAt: now(), lastError },
-        error,
-      };
-    }
-    if (err instanceof OrderCenterError && err.kind === 'permanent') {
-      return {
-        end: { syncState: 'failed', attempts: item.attempts + 1, nextAttemptAt: now(), lastError },
-        error,
-      };
-    }
-    // Transient, token still refused after a refetch, SSM or the ledger failing mid-way: back off and retry.
-    const attempts = item.attempts + 1;
-    const syncState = attempts >= policy.maxAttempts ? 'dead' : 'pending';
-    const nextAttemptAt = now() + backoffDelay(attempts, policy, random);
-    return { end: { syncState, attempts, nextAttemptAt, lastError }, error };
+/**
+ * How a push that failed with `err` ends: running out of time counts no attempt; a permanent refusal is
+ * failed (no automatic retry); anything else backs off with jitter until too many attempts make it dead.
+ */
+export function failureEnd(
+  item: Pick<LedgerItem, 'attempts'>,
+  err: unknown,
+  env: { now: () => number; random: () => number; policy: BackoffPolicy },
+): { end: PushEnd; error: NonNullable<PushOutcome['error']> } {
+  const { now, random, policy } = env;
+  const error = { kind: failureKind(err), message: message(err) };
+  const lastError = { ...error, at: now() };
+  if (err instanceof OutOfTimeError) {
+    return { end: { syncState: 'pending', attempts: item.attempts, nextAttemptAt: now(), lastError }, error };
   }
+  if (err instanceof OrderCenterError && err.kind === 'permanent') {
+    return {
+      end: { syncState: 'failed', attempts: item.attempts + 1, nextAttemptAt: now(), lastError },
+      error,
+    };
+  }
+  // Transient, token still refused after a refetch, SSM or the ledger failing mid-way: back off and retry.
+  const attempts = item.attempts + 1;
+  const syncState = attempts >= policy.maxAttempts ? 'dead' : 'pending';
+  return {
+    end: { syncState, attempts, nextAttemptAt: now() + backoffDelay(attempts, policy, random), lastError },
+    error,
+  };
 }

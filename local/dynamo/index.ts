@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import dynalite from 'dynalite';
-import { load } from 'js-yaml';
+import { DEFAULT_SCHEMA, load, Type } from 'js-yaml';
 
 /** serverless.yml, the one declaration of the ledger table that deploys and tests share. */
 export const SERVERLESS_YML = path.resolve(__dirname, '../../serverless.yml');
@@ -13,9 +13,37 @@ interface TableResource {
   Properties: CreateTableCommandInput & Record<string, unknown>;
 }
 
+/** CloudFormation's short-form intrinsics (!Ref, !GetAtt, !Sub...), read as their long forms. */
+const CFN_FUNCTIONS = [
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+];
+const CFN_CONDITIONS = ['And', 'Equals', 'If', 'Not', 'Or'];
+const CFN_SCHEMA = DEFAULT_SCHEMA.extend(
+  [...CFN_FUNCTIONS, ...CFN_CONDITIONS, 'Ref', 'Condition'].flatMap((name) => {
+    const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+    return (['scalar', 'sequence', 'mapping'] as const).map(
+      (kind) =>
+        new Type(`!${name}`, {
+          kind,
+          construct: (data: unknown) =>
+            name === 'GetAtt' && typeof data === 'string' ? { [key]: data.split('.') } : { [key]: data },
+        }),
+    );
+  }),
+);
+
 /** The ledger table's CreateTable input, taken from serverless.yml resources, with `tableName` as its name. */
 export function ledgerTableDefinition(tableName: string, file = SERVERLESS_YML): CreateTableCommandInput {
-  const doc = load(readFileSync(file, 'utf8')) as {
+  const doc = load(readFileSync(file, 'utf8'), { schema: CFN_SCHEMA }) as {
     resources?: { Resources?: Record<string, TableResource> };
   };
   const resource = doc.resources?.Resources?.LedgerTable;

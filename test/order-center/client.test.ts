@@ -277,6 +277,17 @@ describe('failures end in the right typed error after the right number of attemp
     expect(oc.requests).toHaveLength(0);
   });
 
+  it('keeps the defaults of options given as undefined', async () => {
+    // Prepare
+    const wired = createOrderCenterClient({ baseUrl: oc.url, tokens, fetch: undefined, now: undefined });
+
+    // Act
+    const result = await wired.call('add/main/info', { Data: [order('O12')] }, { openId: OPEN_ID });
+
+    // Assess
+    expect(result.attempts).toBe(1);
+  });
+
   it('treats a connection refused as transient', async () => {
     // Prepare
     const offline = createOrderCenterClient({

@@ -1,0 +1,13 @@
+export { parseReconcileCommand, type ReconcileCommand } from './command';
+export {
+  dryRun,
+  report,
+  revive,
+  type PlannedPush,
+  type ProblemOrder,
+  type Report,
+  type WaitingOrder,
+} from './operations';
+export { runReconcile, type ReconcileOptions } from './run';
+export { type ReconcileSummary } from './summary';
+export { metrics, recordRunMetrics } from './metrics';

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type { LedgerItem } from '../ledger/types';
+import { OrderNotFoundError } from '../order-center/errors';
+import type { OrderData } from '../order-center/types';
+import { project, updateMainStatusBody } from '../projection';
+import { DEFAULT_BACKOFF } from '../sync/backoff';
+import { applyCall, plan } from '../sync/plan';
+import { failureEnd, pushOrder, type PushOutcome, type SyncDependencies } from '../sync/push';
+import { mapPool } from './pool';
+import { countCall, emptySummary, tally, type ReconcileSummary } from './summary';
+
+export interface ReconcileOptions {
+  /** epoch ms at which the Lambda's time is up */
+  deadline: number;
+  /** stop taking new work when less than this is left (ms); default 10 000 */
+  reserveMs?: number;
+  /** orders pushed at once; default 8 */
+  concurrency?: number;
+  /** orders of one user per update/main/status call; default 20 */
+  batchSize?: number;
+  /** due orders read per page; default 100 */
+  pageSize?: number;
+  /** push these orders now, due or not (operator) */
+  orderIds?: readonly string[];
+  /** resend them whole with add/main/info (operator, with orderIds) */
+  force?: boolean;
+}
+
+const defaults = { reserveMs: 10_000, concurrency: 8, batchSize: 20, pageSize: 100 };
+/** Time kept at the end for the summary and for releasing leases. */
+const WRAP_UP_MS = 2_000;
+
+/** A status-only change of one order, leased, waiting to go out in its user's update/main/status batch. */
+interface StatusChange {
+  item: LedgerItem;
+  desired: OrderData;
+  openId: string;
+}
+
+/**
+ * One reconcile run: pages through the due orders (or pushes the ones named), batches status-only changes
+ * of one user's orders into update/main/status calls (open_id is one query parameter, so a batch never
+ * mixes users), pushes the rest with bounded concurrency, and stops taking work when the Lambda's time runs
+ * low. Everything not taken stays due for the next run.
+ */
+export async function runReconcile(
+  deps: SyncDependencies,
+  options: ReconcileOptions,
+): Promise<ReconcileSummary> {
+  const o = { ...defaults, ...options };
+  const now = deps.now ?? (() => Date.now());
+  const startedAt = now();
+  const owner = `reconcile-${randomUUID()}`;
+  const workDeadline = o.deadline - WRAP_UP_MS;
+  const summary = emptySummary();
+  const timeLeft = () => o.deadline - now() >= o.reserveMs;
+
+  // Status-only changes wait here, per user, until a batch is full or the run ends.
+  const waitingBatches = new Map<string, StatusChange[]>();
+  const sending: Promise<void>[] = [];
+  const taken = new Set<string>();
+
+  if (o.orderIds) {
+    await processOrders([...new Set(o.orderIds)]);
+  } else {
+    let cursor: string | undefined;
+    do {
+      if (!timeLeft()) break;
+      // Due by the run's start: an order that fails and backs off during the run waits for the next one.
+      const page = await deps.ledger.queryQueue('pending', { dueBy: startedAt, limit: o.pageSize, cursor });
+      await processOrders(page.entries.map((e) => e.orderId));
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  // What was taken is finished, even when time is short: one call per user at most.
+  for (const batch of waitingBatches.values()) sending.push(sendStatusBatch(batch));
+  await Promise.all(sending);
+  summary.stoppedEarly = !timeLeft();
+  summary.durationMs = now() - startedAt;
+  return summary;
+
+  async function processOrders(orderIds: string[]): Promise<void> {
+    await mapPool(orderIds, o.concurrency, async (orderId) => {
+      // An order whose next attempt moved while we paged can show up on a later page: take it once.
+      if (!timeLeft() || taken.has(orderId)) return;
+      taken.add(orderId);
+      summary.due += 1;
+      if (!o.force) {
+        const leased = await deps.ledger.acquireLease(orderId, owner, o.deadline);
+        if (leased === 'busy' || leased === 'missing') {
+          tally(summary, { state: leased, calls: [] });
+          return;
+        }
+        const change = statusOnly(leased);
+        if (change) {
+          queueStatusChange(change);
+          return;
+        }
+      }
+      tally(summary, await pushOrder(deps, orderId, { deadline: workDeadline, owner, force: o.force }));
+    });
+  }
+
+  function queueStatusChange(change: StatusChange): void {
+    const batch = waitingBatches.get(change.openId) ?? [];
+    batch.push(change);
+    if (batch.length >= o.batchSize) {
+      waitingBatches.delete(change.openId);
+      sending.push(sendStatusBatch(batch));
+    } else waitingBatches.set(change.openId, batch);
+  }
+
+  /** The order's change if it is only a status (and Mtime) change, else undefined. */
+  function statusOnly(item: LedgerItem): StatusChange | undefined {
+    let projection: ReturnType<typeof project>;
+    try {
+      projection = project(item.orderId, item.facts, { bizAppId: deps.bizAppId });
+    } catch {
+      return undefined; // pushOrder records why
+    }
+    if (!projection.ready) return undefined;
+    const calls = plan(item.ack, projection.view.data);
+    if (calls.length !== 1 || calls[0]?.call !== 'update/main/status') return undefined;
+    return { item, desired: projection.view.data, openId: projection.view.openId };
+  }
+
+  async function sendStatusBatch(batch: StatusChange[]): Promise<void> {
+    const [first] = batch;
+    if (!first) return;
+    let missing = new Set<string>();
+    let failure: unknown;
+    try {
+      const { attempts } = await deps.client.call(
+        'update/main/status',
+        updateMainStatusBody(batch.map((c) => c.desired)),
+        { openId: first.openId },
+        { deadline: workDeadline },
+      );
+      countCall(summary, 'update/main/status', attempts);
+    } catch (err) {
+      countCall(summary, 'update/main/status', (err as { attempts?: number }).attempts ?? 1);
+      if (err instanceof OrderNotFoundError) missing = new Set(err.items.map((i) => String(i.resource_id)));
+      else failure = err;
+    }
+    await Promise.all(
+      batch.map(async (change) => {
+        const { orderId, version } = change.item;
+        if (missing.has(orderId)) {
+          // Baidu lacks it: resend it whole (pushOrder takes over our lease).
+          tally(summary, await pushOrder(deps, orderId, { deadline: workDeadline, owner, force: true }));
+          return;
+        }
+        // The batch call is counted once, above; each order counts as pushed.
+        summary.pushed += 1;
+        const calls: PushOutcome['calls'] = [];
+        try {
+          if (failure) {
+            const policy = deps.backoff ?? DEFAULT_BACKOFF;
+            const { end } = failureEnd(change.item, failure, {
+              now,
+              random: deps.random ?? Math.random,
+              policy,
+            });
+            await deps.ledger.finishPush(orderId, owner, version, end);
+            tally(summary, { state: end.syncState, calls });
+            return;
+          }
+          await deps.ledger.saveAck(
+            orderId,
+            owner,
+            applyCall(change.item.ack, change.desired, { call: 'update/main/status' }),
+          );
+          const done = await deps.ledger.finishPush(orderId, owner, version, {
+            syncState: 'synced',
+            attempts: 0,
+            nextAttemptAt: now(),
+          });
+          tally(summary, { state: done === 'ok' ? 'synced' : 'pending', calls });
+        } catch {
+          // The ledger failed mid-way: the lease runs out and the order stays due.
+          tally(summary, { state: 'pending', calls });
+        }
+      }),
+    );
+  }
+}

@@ -1,0 +1,257 @@
+import type { Fact } from '../../lib/events/types';
+import { runReconcile } from '../../lib/reconcile';
+import { createOrderCenterClient } from '../../lib/order-center/client';
+import { getService, resetService } from '../../lib/service';
+import { createLedgerTable } from '../../local/dynamo';
+import type { SyncDependencies } from '../../lib/sync/push';
+import { handler } from '../../functions/reconcile';
+import { addsAndMisses, duplicatedSubOrders, mismatches } from '../helpers/convergence';
+import { uniqueId } from '../helpers/facts';
+import { lambdaContext } from '../helpers/lambda';
+import { lifecycle, seeded, shuffle } from '../helpers/lifecycles';
+import { startStackForHandlers } from '../helpers/stack';
+
+let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
+let deps: SyncDependencies;
+
+beforeAll(async () => {
+  stack = await startStackForHandlers();
+});
+
+afterAll(async () => {
+  await stack.stopAndRestore();
+});
+
+beforeEach(async () => {
+  // Each test gets its own ledger table, so no test sees another's orders.
+  process.env.LEDGER_TABLE = uniqueId('reconcile');
+  await createLedgerTable(stack.dynamo.client, process.env.LEDGER_TABLE);
+  resetService();
+  stack.orderCenter.reset();
+  const service = getService();
+  const client = createOrderCenterClient({
+    baseUrl: stack.orderCenter.url,
+    tokens: service.tokens,
+    callTimeoutMs: 300,
+    baseDelayMs: 2,
+    maxDelayMs: 10,
+  });
+  // Backoff in milliseconds, so later runs in one test find the failed orders due again.
+  deps = { ...service.sync, client, backoff: { baseMs: 1, maxMs: 2, maxAttempts: 100 } };
+});
+
+async function record(facts: readonly Fact[]): Promise<void> {
+  const { ledger } = getService();
+  for (const f of facts) await ledger.recordFact(f);
+}
+
+/** Orders with their whole lives recorded (and nothing pushed), 10 per user. */
+async function recordOrders(count: number, seed: number): Promise<Map<string, Fact[]>> {
+  const random = seeded(seed);
+  const byOrder = new Map<string, Fact[]>();
+  const prefix = uniqueId('r');
+  for (let i = 0; i < count; i++) {
+    const orderId = `${prefix}-${i}`;
+    byOrder.set(
+      orderId,
+      lifecycle({
+        orderId,
+        openId: `${prefix}-user-${Math.floor(i / 10)}`,
+        category: i % 4 ? 'physical' : 'virtual',
+        random,
+      }),
+    );
+  }
+  const all = shuffle([...byOrder.values()].flat(), random);
+  const { ledger } = getService();
+  for (let i = 0; i < all.length; i += 32)
+    await Promise.all(all.slice(i, i + 32).map((f) => ledger.recordFact(f)));
+  return byOrder;
+}
+
+const run = (extra: Partial<Parameters<typeof runReconcile>[1]> = {}) =>
+  runReconcile(deps, { deadline: Date.now() + 60_000, batchSize: 10, ...extra });
+
+function statusCalls() {
+  return stack.orderCenter.requests.filter((r) => r.call === 'update/main/status');
+}
+
+describe('reconcile', () => {
+  it('brings 500 due orders into the Order Center through random failures: none lost or duplicated', async () => {
+    // Prepare
+    const byOrder = await recordOrders(500, 11);
+    stack.orderCenter.setFaults({ http5xxRate: 0.3, busyRate: 0.1, hangRate: 0.02, random: seeded(3) });
+
+    // Act
+    const summaries = [];
+    for (let i = 0; i < 3; i++) summaries.push(await run({ concurrency: 16 }));
+    stack.orderCenter.resetFaults();
+    for (let i = 0; i < 3 && summaries.at(-1)!.due > 0; i++) summaries.push(await run({ concurrency: 16 }));
+
+    // Assess
+    expect(summaries[0]).toMatchObject({ due: 500 });
+    expect(summaries[0]!.pending).toBeGreaterThan(0); // the faults did bite
+    expect(summaries.at(-1)).toMatchObject({ due: 0 });
+    expect(mismatches(stack.orderCenter, byOrder, stack.appKey)).toEqual([]);
+    expect(duplicatedSubOrders(stack.orderCenter)).toEqual([]);
+    expect([...addsAndMisses(stack.orderCenter).values()].every((c) => c.adds <= 1 + c.misses)).toBe(true);
+  }, 120_000);
+
+  it('batches status-only changes per user: 200 orders of 20 users in 20 calls, never two users in one', async () => {
+    // Prepare: 200 orders placed and paid, 10 per user, already in the Order Center; then all shipped
+    const prefix = uniqueId('batch');
+    const byOrder = new Map<string, Fact[]>();
+    for (let i = 0; i < 200; i++) {
+      const orderId = `${prefix}-${i}`;
+      const facts = lifecycle({
+        orderId,
+        openId: `${prefix}-user-${i % 20}`,
+        category: 'physical',
+        random: seeded(i),
+      });
+      byOrder.set(
+        orderId,
+        facts.filter((f) => f.kind === 'placed' || f.kind === 'paid'),
+      );
+    }
+    await record([...byOrder.values()].flat());
+    await run();
+    stack.orderCenter.clearRequests();
+    const shipped: Fact[] = [...byOrder.values()].map((facts) => ({
+      eventId: `${facts[0]!.orderId}:shipped`,
+      kind: 'shipped',
+      source: 'merchant',
+      orderId: facts[0]!.orderId,
+      occurredAt: facts[0]!.occurredAt + 100_000,
+    }));
+    await record(shipped);
+
+    // Act
+    const summary = await run({ batchSize: 10 });
+
+    // Assess
+    const calls = statusCalls();
+    expect(stack.orderCenter.requests.every((r) => r.call === 'update/main/status')).toBe(true);
+    expect(calls).toHaveLength(20);
+    for (const call of calls) {
+      const ids = (call.body as { Data: { ResourceID: string }[] }).Data.map((d) => d.ResourceID);
+      const users = new Set(ids.map((id) => byOrder.get(id)![0]!.order!.openId));
+      expect([...users]).toEqual([call.query.open_id]);
+      expect(ids).toHaveLength(10);
+    }
+    expect(summary).toMatchObject({ due: 200, confirmed: 200, calls: { 'update/main/status': 20 } });
+    for (const f of shipped) byOrder.get(f.orderId)!.push(f);
+    expect(mismatches(stack.orderCenter, byOrder, stack.appKey)).toEqual([]);
+  }, 60_000);
+});
+
+describe('the reconcile function', () => {
+  it('dry run: makes no call and changes no item', async () => {
+    // Prepare
+    const byOrder = await recordOrders(3, 21);
+    const [orderId] = byOrder.keys();
+    const before = await getService().ledger.get(orderId!);
+
+    // Act
+    const result = (await handler({ dryRun: true, orderIds: [orderId!] }, lambdaContext('reconcile'))) as {
+      orders: { orderId: string; calls: { call: string }[] }[];
+    };
+
+    // Assess
+    expect(result.orders).toEqual([expect.objectContaining({ orderId, calls: [{ call: 'add/main/info' }] })]);
+    expect(stack.orderCenter.requests).toHaveLength(0);
+    expect(await getService().ledger.get(orderId!)).toEqual(before);
+  });
+
+  it('force: resends the named orders whole', async () => {
+    // Prepare
+    const byOrder = await recordOrders(2, 22);
+    const ids = [...byOrder.keys()];
+    await handler({ orderIds: ids }, lambdaContext('reconcile'));
+    stack.orderCenter.clearRequests();
+
+    // Act
+    const summary = await handler({ orderIds: ids, force: true }, lambdaContext('reconcile'));
+
+    // Assess
+    expect(summary).toMatchObject({ due: 2, confirmed: 2, calls: { 'add/main/info': 2 } });
+    expect(stack.orderCenter.requests.map((r) => r.call)).toEqual(['add/main/info', 'add/main/info']);
+  });
+
+  it('revive: puts dead orders back, and the next run pushes them; report lists problems', async () => {
+    // Prepare: the Order Center refuses everything until the order is dead
+    const byOrder = await recordOrders(1, 23);
+    const [orderId] = byOrder.keys();
+    stack.orderCenter.setFaults({ http5xxRate: 1 });
+    deps = { ...deps, backoff: { baseMs: 1, maxMs: 1, maxAttempts: 2 } };
+    await run({ orderIds: [orderId!] });
+    await run({ orderIds: [orderId!] });
+    stack.orderCenter.resetFaults();
+    const reported = (await handler({ report: true }, lambdaContext('reconcile'))) as {
+      problems: { orderId: string; syncState: string; lastError?: { kind: string } }[];
+    };
+
+    // Act
+    const revived = await handler({ revive: true }, lambdaContext('reconcile'));
+    const after = await handler({}, lambdaContext('reconcile'));
+
+    // Assess
+    expect(reported.problems).toContainEqual(
+      expect.objectContaining({
+        orderId,
+        syncState: 'dead',
+        lastError: expect.objectContaining({ kind: 'transient' }),
+      }),
+    );
+    expect(revived).toEqual({ revived: [orderId] });
+    expect(after).toMatchObject({ confirmed: 1 });
+    expect(mismatches(stack.orderCenter, byOrder, stack.appKey)).toEqual([]);
+  });
+
+  it('report: lists cashier payments whose snapshot never came', async () => {
+    // Prepare
+    const orderId = uniqueId('lonely');
+    await getService().ledger.recordFact({
+      eventId: `cashier:${orderId}:2`,
+      kind: 'paid',
+      source: 'cashier',
+      orderId,
+      occurredAt: 1764316800,
+      payment: { paidAt: 1764316800, amount: 100, cashierOrderId: 'C9' },
+      cashier: {
+        orderId: 'C9',
+        userId: 'u',
+        totalMoney: 100,
+        payMoney: 100,
+        dealId: 'd',
+        payTime: 1764316800,
+        status: 2,
+      },
+    });
+    await handler({}, lambdaContext('reconcile'));
+
+    // Act
+    const found = (await handler({ report: true }, lambdaContext('reconcile'))) as {
+      waiting: { orderId: string; paidByCashier: boolean }[];
+    };
+
+    // Assess
+    expect(found.waiting).toContainEqual(expect.objectContaining({ orderId, paidByCashier: true }));
+  });
+
+  it('stops taking new work when its time runs low, and leaves the rest due', async () => {
+    // Prepare: a slow Order Center and a run with 10.5 s left of which 10 s are reserved
+    await recordOrders(40, 24);
+    stack.orderCenter.setFaults({ latencyMs: 100 });
+
+    // Act
+    const summary = await runReconcile(deps, { deadline: Date.now() + 10_500, concurrency: 2 });
+    stack.orderCenter.resetFaults();
+
+    // Assess
+    expect(summary.stoppedEarly).toBe(true);
+    expect(summary.due).toBeLessThan(40);
+    const { entries } = await getService().ledger.queryQueue('pending', { dueBy: Date.now(), limit: 1000 });
+    expect(entries.length).toBeGreaterThanOrEqual(40 - summary.confirmed);
+  });
+});
