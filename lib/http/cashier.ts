@@ -1,0 +1,28 @@
+import { parseCashierNotify, verifyCashierSignature } from '../events';
+import { getService } from '../service';
+import { formBody } from './body';
+import { BadSignatureError } from './errors';
+import { cashierSuccessReply } from './replies';
+import { CASHIER_PUSH_BUDGET_MS, recordFact } from './record';
+import type { Route } from './route';
+
+/**
+ * `POST /baidu/payment-notify` (CONTRACT section 5): the form, its RSA signature, the notify; answered
+ * with Baidu's success shape once recorded. A retried notify is a duplicate and gets the same answer.
+ */
+export function cashierNotifyRoute(): Route {
+  return {
+    accepts: 'application/x-www-form-urlencoded',
+    replies: 'cashier',
+    async handle(request, context) {
+      const fields = formBody(request.body);
+      const publicKey = await getService().cashierPublicKey.get();
+      if (!verifyCashierSignature(fields, publicKey)) {
+        const message = "is missing or is not the cashier platform's signature of the posted fields";
+        throw new BadSignatureError(`rsaSign ${message}`, [{ path: 'rsaSign', message }]);
+      }
+      await recordFact(parseCashierNotify(fields), context, CASHIER_PUSH_BUDGET_MS);
+      return cashierSuccessReply();
+    },
+  };
+}

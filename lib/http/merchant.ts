@@ -1,0 +1,29 @@
+import { parseMerchantEvent, verifyWebhookSignature, type MerchantEventType } from '../events';
+import { getService } from '../service';
+import { jsonBody } from './body';
+import { acceptedReply } from './replies';
+import { MERCHANT_PUSH_BUDGET_MS, recordFact } from './record';
+import type { DirectInvoke, Route } from './route';
+
+/**
+ * `POST /events/<type>`: the signature first (over the raw bytes, before anything reads them), then the
+ * JSON, then the event; recorded, pushed within the budget, answered 202.
+ */
+export function merchantEventRoute(type: MerchantEventType): Route {
+  return {
+    accepts: 'application/json',
+    replies: 'merchant',
+    async handle(request, context) {
+      const secret = await getService().webhookSecret.get();
+      verifyWebhookSignature(request.headers['x-signature'], request.body, secret);
+      const fact = parseMerchantEvent(type, jsonBody(request.body));
+      return acceptedReply(await recordFact(fact, context, MERCHANT_PUSH_BUDGET_MS));
+    },
+  };
+}
+
+/** A direct invoke: the Lambda event is the merchant event, unsigned (IAM decides who may invoke). */
+export function merchantEventInvoke(type: MerchantEventType): DirectInvoke {
+  return async (event, context) =>
+    recordFact(parseMerchantEvent(type, event), context, MERCHANT_PUSH_BUDGET_MS);
+}

@@ -1,0 +1,199 @@
+import { CASHIER_SUCCESS } from '../../lib/http';
+import { getService } from '../../lib/service';
+import { handler as orderPlaced } from '../../functions/orderPlaced';
+import { handler as paymentSucceeded } from '../../functions/paymentSucceeded';
+import { uniqueId } from '../helpers/facts';
+import { lambdaContext } from '../helpers/lambda';
+import { startStackForHandlers } from '../helpers/stack';
+import {
+  callHttp,
+  captureLogs,
+  cashierFields,
+  cashierRequest,
+  merchantRequest,
+  orderEvents,
+  signedForm,
+} from '../http/helpers';
+
+let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
+let logs: ReturnType<typeof captureLogs>;
+
+beforeAll(async () => {
+  stack = await startStackForHandlers();
+  logs = captureLogs();
+});
+
+afterAll(async () => {
+  logs.restore();
+  await stack.stopAndRestore();
+});
+
+afterEach(() => stack.orderCenter.resetFaults());
+
+const key = () => stack.secrets.cashierPrivateKeyPem;
+
+/** An order placed (by direct invoke) and synced, ready to be paid. */
+async function placedOrder(prefix: string) {
+  const orderId = uniqueId(prefix);
+  const events = orderEvents(orderId);
+  await orderPlaced(events['order-placed'](), lambdaContext('orderPlaced'));
+  return {
+    orderId,
+    events,
+    stored: () => stack.orderCenter.order(orderId, events.order.openId, stack.appKey),
+  };
+}
+
+describe('POST /baidu/payment-notify', () => {
+  it("answers Baidu's success once recorded, and the Order Center shows the order paid", async () => {
+    // Prepare
+    const order = await placedOrder('notify');
+    const fields = cashierFields(order.orderId);
+
+    // Act
+    const answer = await callHttp(paymentSucceeded, cashierRequest(signedForm(fields, key())));
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.reply.body)).toEqual({ errno: 0, msg: 'success', data: { isConsumed: 2 } });
+    expect(order.stored()?.data.Status).toBe(5);
+    const pushed = stack.orderCenter.requests.filter((r) => r.query.scene_id === fields.orderId);
+    expect(pushed.map((r) => r.call)).toEqual(['update/main/info']);
+  });
+
+  it('takes a base64-encoded body, as an HTTP API passes a form', async () => {
+    // Prepare
+    const order = await placedOrder('base64');
+    const form = signedForm(cashierFields(order.orderId), key());
+
+    // Act
+    const answer = await callHttp(
+      paymentSucceeded,
+      cashierRequest(Buffer.from(form).toString('base64'), { isBase64Encoded: true }),
+    );
+
+    // Assess
+    expect(answer.body).toEqual(CASHIER_SUCCESS);
+    expect(order.stored()?.data.Status).toBe(5);
+  });
+
+  it('answers a retried notify the same, and applies it once', async () => {
+    // Prepare
+    const order = await placedOrder('retry');
+    const form = signedForm(cashierFields(order.orderId), key());
+    await callHttp(paymentSucceeded, cashierRequest(form));
+    const requestsBefore = stack.orderCenter.requests.length;
+
+    // Act
+    const answer = await callHttp(paymentSucceeded, cashierRequest(form));
+
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual(CASHIER_SUCCESS);
+    expect(stack.orderCenter.requests.length).toBe(requestsBefore);
+    expect(order.stored()?.statusHistory.map((s) => s.status)).toEqual([1, 5]);
+  });
+
+  it('records a cancelled notify (status -1) as closed', async () => {
+    // Prepare
+    const order = await placedOrder('cancelled');
+    const fields = cashierFields(order.orderId, { status: '-1', payTime: '' });
+
+    // Act
+    const answer = await callHttp(paymentSucceeded, cashierRequest(signedForm(fields, key())));
+
+    // Assess
+    expect(answer.body).toEqual(CASHIER_SUCCESS);
+    expect(order.stored()?.data.Status).toBe(100);
+  });
+
+  it('keeps a notify that comes before the order, and the order goes out paid when it comes', async () => {
+    // Prepare
+    const orderId = uniqueId('early');
+    const events = orderEvents(orderId);
+
+    // Act
+    const notified = await callHttp(
+      paymentSucceeded,
+      cashierRequest(signedForm(cashierFields(orderId), key())),
+    );
+    const waiting = await getService().ledger.get(orderId);
+    const placed = await callHttp(
+      orderPlaced,
+      merchantRequest('order-placed', events['order-placed'](), stack.secrets.webhookSecret),
+    );
+
+    // Assess
+    expect(notified.body).toEqual(CASHIER_SUCCESS);
+    expect(waiting?.syncState).toBe('waiting');
+    expect(placed.body).toMatchObject({ orderId, duplicate: false, sync: 'synced' });
+    const stored = stack.orderCenter.order(orderId, events.order.openId, stack.appKey);
+    expect(stored?.data.Status).toBe(5);
+    expect(stored?.data.EXT.MainOrder.Payment.IsPayment).toBe(true);
+  });
+
+  it('answers within 2 s when the Order Center hangs, leaving the push to reconcile', async () => {
+    // Prepare
+    const order = await placedOrder('hang');
+    stack.orderCenter.setFaults({ hangRate: 1 });
+    const startedAt = Date.now();
+
+    // Act
+    const answer = await callHttp(
+      paymentSucceeded,
+      cashierRequest(signedForm(cashierFields(order.orderId), key())),
+      lambdaContext('paymentSucceeded', 10_000),
+    );
+
+    // Assess
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    expect(answer.body).toEqual(CASHIER_SUCCESS);
+    expect((await getService().ledger.get(order.orderId))?.syncState).toBe('pending');
+  });
+});
+
+describe('POST /events/payment-succeeded', () => {
+  it('answers 202 within about 1.5 s when the Order Center hangs', async () => {
+    // Prepare
+    const order = await placedOrder('hang-merchant');
+    stack.orderCenter.setFaults({ hangRate: 1 });
+    const paid = order.events['payment-succeeded']();
+    const startedAt = Date.now();
+
+    // Act
+    const answer = await callHttp(
+      paymentSucceeded,
+      merchantRequest('payment-succeeded', paid, stack.secrets.webhookSecret),
+    );
+
+    // Assess
+    const elapsed = Date.now() - startedAt;
+    expect(elapsed).toBeGreaterThanOrEqual(1_000);
+    expect(elapsed).toBeLessThan(2_000);
+    expect(answer.status).toBe(202);
+    expect(answer.body).toEqual({
+      orderId: order.orderId,
+      eventId: paid.eventId,
+      duplicate: false,
+      sync: 'pending',
+    });
+  });
+
+  it('gives the push less time when the Lambda has less left', async () => {
+    // Prepare
+    const order = await placedOrder('short');
+    stack.orderCenter.setFaults({ hangRate: 1 });
+    const startedAt = Date.now();
+
+    // Act
+    const answer = await callHttp(
+      paymentSucceeded,
+      merchantRequest('payment-succeeded', order.events['payment-succeeded'](), stack.secrets.webhookSecret),
+      lambdaContext('paymentSucceeded', 900),
+    );
+
+    // Assess
+    expect(Date.now() - startedAt).toBeLessThan(800);
+    expect(answer.body).toMatchObject({ sync: 'pending' });
+  });
+});

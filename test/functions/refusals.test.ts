@@ -1,0 +1,351 @@
+import fc from 'fast-check';
+import { generateKeyPairSync } from 'node:crypto';
+import { signWebhook } from '../../lib/events';
+import { getService } from '../../lib/service';
+import { InvalidInputError } from '../../lib/validation';
+import { handler as orderPlaced } from '../../functions/orderPlaced';
+import { handler as paymentSucceeded } from '../../functions/paymentSucceeded';
+import { handler as shipped } from '../../functions/shipped';
+import { uniqueId } from '../helpers/facts';
+import { lambdaContext } from '../helpers/lambda';
+import { startStackForHandlers } from '../helpers/stack';
+import {
+  callHttp,
+  captureLogs,
+  cashierFields,
+  cashierRequest,
+  httpEvent,
+  merchantRequest,
+  orderEvents,
+  signedForm,
+  unixNow,
+} from '../http/helpers';
+
+let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
+let logs: ReturnType<typeof captureLogs>;
+
+beforeAll(async () => {
+  stack = await startStackForHandlers();
+  logs = captureLogs();
+});
+
+afterAll(async () => {
+  logs.restore();
+  await stack.stopAndRestore();
+});
+
+const secret = () => stack.secrets.webhookSecret;
+
+/** A valid order-placed event of a new order. */
+const placed = () => orderEvents(uniqueId('refused'))['order-placed']();
+
+interface Refused {
+  status: number;
+  code: string;
+  /** paths the reply must name */
+  fields: string[];
+  message?: RegExp;
+}
+
+function expectMerchantRefusal(answer: { status: number; body: Record<string, unknown> }, want: Refused) {
+  expect(answer.status).toBe(want.status);
+  expect(answer.body).toEqual({
+    error: { code: want.code, message: expect.any(String), details: expect.any(Array) },
+  });
+  const error = answer.body.error as { message: string; details: { path: string; message: string }[] };
+  expect(error.details.map((d) => d.path)).toEqual(expect.arrayContaining(want.fields));
+  for (const detail of error.details)
+    expect(detail).toEqual({ path: expect.any(String), message: expect.any(String) });
+  if (want.message) expect(error.message).toMatch(want.message);
+}
+
+describe('a merchant event refused over HTTP', () => {
+  const json = { 'content-type': 'application/json' };
+  const cases: { name: string; event: () => ReturnType<typeof httpEvent>; want: Refused }[] = [
+    {
+      name: 'body over 256 KiB',
+      event: () => merchantRequest('order-placed', { ...placed(), pad: 'x'.repeat(256 * 1024) }, secret()),
+      want: { status: 413, code: 'payload_too_large', fields: ['body'] },
+    },
+    {
+      name: 'text/plain',
+      event: () =>
+        merchantRequest('order-placed', placed(), secret(), { headers: { 'content-type': 'text/plain' } }),
+      want: { status: 415, code: 'unsupported_media_type', fields: ['Content-Type'] },
+    },
+    {
+      name: 'no content type',
+      event: () => {
+        const event = merchantRequest('order-placed', placed(), secret());
+        delete event.headers['content-type'];
+        return event;
+      },
+      want: { status: 415, code: 'unsupported_media_type', fields: ['Content-Type'] },
+    },
+    {
+      name: 'a charset other than UTF-8',
+      event: () =>
+        merchantRequest('order-placed', placed(), secret(), {
+          headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+        }),
+      want: { status: 415, code: 'unsupported_media_type', fields: ['Content-Type'] },
+    },
+    {
+      name: 'no X-Signature',
+      event: () => httpEvent('POST /events/order-placed', JSON.stringify(placed()), { headers: json }),
+      want: { status: 401, code: 'bad_signature', fields: ['X-Signature'] },
+    },
+    {
+      name: 'a malformed X-Signature',
+      event: () =>
+        httpEvent('POST /events/order-placed', JSON.stringify(placed()), {
+          headers: { ...json, 'x-signature': 'v1=abc' },
+        }),
+      want: { status: 401, code: 'bad_signature', fields: ['X-Signature'] },
+    },
+    {
+      name: 'a body changed after signing',
+      event: () => {
+        const body = JSON.stringify(placed());
+        const signature = signWebhook(body, secret(), unixNow());
+        return httpEvent('POST /events/order-placed', body.replace('2390', '1'), {
+          headers: { ...json, 'x-signature': signature },
+        });
+      },
+      want: { status: 401, code: 'bad_signature', fields: ['X-Signature'] },
+    },
+    {
+      name: 'a signature made with another secret',
+      event: () => merchantRequest('order-placed', placed(), 'not-the-secret'),
+      want: { status: 401, code: 'bad_signature', fields: ['X-Signature'] },
+    },
+    {
+      name: 'a replayed event (signed 301 s ago)',
+      event: () => merchantRequest('order-placed', placed(), secret(), { t: unixNow() - 301 }),
+      want: { status: 401, code: 'bad_signature', fields: ['X-Signature'], message: /replay/ },
+    },
+    {
+      name: 'a timestamp from the future (400 s ahead)',
+      event: () => merchantRequest('order-placed', placed(), secret(), { t: unixNow() + 400 }),
+      want: { status: 401, code: 'bad_signature', fields: ['X-Signature'], message: /replay/ },
+    },
+    {
+      name: 'malformed JSON',
+      event: () => merchantRequest('order-placed', '{"eventId": "e1",', secret()),
+      want: { status: 400, code: 'malformed_json', fields: ['body'] },
+    },
+    {
+      name: 'a body that is not UTF-8',
+      event: () => {
+        const bytes = Buffer.concat([
+          Buffer.from('{"eventId":"'),
+          Buffer.from([0xc3, 0x28]),
+          Buffer.from('"}'),
+        ]);
+        return httpEvent('POST /events/order-placed', bytes.toString('base64'), {
+          isBase64Encoded: true,
+          headers: { ...json, 'x-signature': signWebhook(bytes, secret(), unixNow()) },
+        });
+      },
+      want: { status: 400, code: 'malformed_json', fields: ['body'] },
+    },
+    {
+      name: 'missing eventId and orderId, an occurredAt that is a string',
+      event: () => {
+        const { eventId: _e, orderId: _o, ...rest } = placed();
+        return merchantRequest('order-placed', { ...rest, occurredAt: '1764316800' }, secret());
+      },
+      want: { status: 422, code: 'invalid_event', fields: ['eventId', 'orderId', 'occurredAt'] },
+    },
+    {
+      name: 'an order-placed event without its order, with a field it does not know',
+      event: () => {
+        const { order: _order, ...rest } = placed();
+        return merchantRequest('order-placed', { ...rest, colour: 'red' }, secret());
+      },
+      want: { status: 422, code: 'invalid_event', fields: ['order', 'colour'] },
+    },
+    {
+      name: 'a JSON array',
+      event: () => merchantRequest('order-placed', '[]', secret()),
+      want: { status: 422, code: 'invalid_event', fields: [''] },
+    },
+  ];
+
+  it.each(cases)('$name: $want.status $want.code', async ({ event, want }) => {
+    // Act
+    const answer = await callHttp(orderPlaced, event());
+
+    // Assess
+    expectMerchantRefusal(answer, want);
+  });
+
+  it('422 names payment.amount when it differs from the recorded order', async () => {
+    // Prepare
+    const events = orderEvents(uniqueId('amount'));
+    await orderPlaced(events['order-placed'](), lambdaContext('orderPlaced'));
+    const paid = events['payment-succeeded']();
+
+    // Act
+    const answer = await callHttp(
+      paymentSucceeded,
+      merchantRequest('payment-succeeded', { ...paid, payment: { ...paid.payment, amount: 1 } }, secret()),
+    );
+
+    // Assess
+    expectMerchantRefusal(answer, { status: 422, code: 'invalid_event', fields: ['payment.amount'] });
+  });
+
+  it('422 names order when the order has grown too large to record', async () => {
+    // Prepare: two events just under the body limit make one ledger item over DynamoDB's 400 KB
+    const orderId = uniqueId('large');
+    const events = orderEvents(orderId);
+    const bulky = () => {
+      const event = events['order-placed']();
+      return { ...event, order: { ...event.order, title: 'x'.repeat(230 * 1024) } };
+    };
+    expect((await callHttp(orderPlaced, merchantRequest('order-placed', bulky(), secret()))).status).toBe(
+      202,
+    );
+
+    // Act
+    const answer = await callHttp(orderPlaced, merchantRequest('order-placed', bulky(), secret()));
+
+    // Assess
+    expectMerchantRefusal(answer, {
+      status: 422,
+      code: 'invalid_event',
+      fields: ['order'],
+      message: /too large/,
+    });
+  });
+
+  it('404 for a route the function does not serve', async () => {
+    // Act
+    const answer = await callHttp(shipped, merchantRequest('order-placed', placed(), secret()));
+
+    // Assess
+    expectMerchantRefusal(answer, { status: 404, code: 'route_not_found', fields: ['route'] });
+  });
+
+  it('never answers 500 to any signed JSON value', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (value) => {
+        const answer = await callHttp(shipped, merchantRequest('shipped', JSON.stringify(value), secret()));
+        expect([400, 422]).toContain(answer.status);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('never answers 500 to any signed string body', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary' }), async (body) => {
+        const answer = await callHttp(shipped, merchantRequest('shipped', body, secret()));
+        expect([400, 422]).toContain(answer.status);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('a merchant event refused over direct invoke', () => {
+  it('throws the InvalidInputError naming every offending field', async () => {
+    // Prepare
+    const { eventId: _e, ...event } = orderEvents(uniqueId('invoke'))['shipped']();
+
+    // Act
+    const invoked = shipped({ ...event, shipment: { shippedAt: 'yesterday' } }, lambdaContext('shipped'));
+
+    // Assess
+    await expect(invoked).rejects.toThrow(InvalidInputError);
+    await expect(invoked).rejects.toThrow(/eventId: is required.*shipment\.shippedAt/);
+  });
+
+  it.each([null, 'shipped', 42, []])('throws for %p', async (event) => {
+    await expect(shipped(event, lambdaContext('shipped'))).rejects.toThrow(InvalidInputError);
+  });
+});
+
+describe('a cashier notify refused', () => {
+  const key = () => stack.secrets.cashierPrivateKeyPem;
+  const fields = () => cashierFields(uniqueId('tp'));
+
+  const cases: { name: string; event: () => ReturnType<typeof httpEvent>; want: Refused }[] = [
+    {
+      name: 'tampered: totalMoney changed after signing',
+      event: () => cashierRequest(signedForm(fields(), key()).replace('totalMoney=2390', 'totalMoney=1')),
+      want: { status: 401, code: 'bad_signature', fields: ['rsaSign'] },
+    },
+    {
+      name: 'signed with another key',
+      event: () => {
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+        return cashierRequest(signedForm(fields(), privateKey));
+      },
+      want: { status: 401, code: 'bad_signature', fields: ['rsaSign'] },
+    },
+    {
+      name: 'without rsaSign',
+      event: () => cashierRequest(new URLSearchParams(fields()).toString()),
+      want: { status: 401, code: 'bad_signature', fields: ['rsaSign'] },
+    },
+    {
+      name: 'posted as JSON',
+      event: () =>
+        cashierRequest(JSON.stringify(fields()), { headers: { 'content-type': 'application/json' } }),
+      want: { status: 415, code: 'unsupported_media_type', fields: ['Content-Type'] },
+    },
+    {
+      name: 'malformed percent-encoding',
+      event: () => cashierRequest(`${signedForm(fields(), key())}&promoDetail=%E0%A4%A`),
+      want: { status: 400, code: 'malformed_form', fields: ['promoDetail'] },
+    },
+    {
+      name: 'a field sent twice',
+      event: () => cashierRequest(`${signedForm(fields(), key())}&status=2`),
+      want: { status: 400, code: 'malformed_form', fields: ['status'] },
+    },
+    {
+      name: 'signed, but with an unknown status and no tpOrderId',
+      event: () => {
+        const { tpOrderId: _tp, ...rest } = fields();
+        return cashierRequest(signedForm({ ...rest, status: '3' }, key()));
+      },
+      want: { status: 422, code: 'invalid_event', fields: ['status', 'tpOrderId'] },
+    },
+    {
+      name: 'over 256 KiB',
+      event: () => cashierRequest(signedForm({ ...fields(), returnData: 'x'.repeat(256 * 1024) }, key())),
+      want: { status: 413, code: 'payload_too_large', fields: ['body'] },
+    },
+  ];
+
+  it.each(cases)('$name: $want.status $want.code with errno ≠ 0', async ({ event, want }) => {
+    // Act
+    const answer = await callHttp(paymentSucceeded, event());
+
+    // Assess
+    expect(answer.status).toBe(want.status);
+    expect(answer.body).toEqual({
+      errno: want.status,
+      msg: expect.any(String),
+      error: { code: want.code, message: expect.any(String), details: expect.any(Array) },
+    });
+    const { details } = answer.body.error as { details: { path: string }[] };
+    expect(details.map((d) => d.path)).toEqual(expect.arrayContaining(want.fields));
+  });
+
+  it('records nothing for a tampered notify', async () => {
+    // Prepare
+    const tpOrderId = uniqueId('tampered');
+    const form = signedForm(cashierFields(tpOrderId), key()).replace('status=2', 'status=-1');
+
+    // Act
+    const answer = await callHttp(paymentSucceeded, cashierRequest(form));
+
+    // Assess
+    expect(answer.status).toBe(401);
+    expect(await getService().ledger.get(tpOrderId)).toBeUndefined();
+  });
+});

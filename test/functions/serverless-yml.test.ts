@@ -1,0 +1,119 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { load } from 'js-yaml';
+import type { RouteTable } from '../../lib/http';
+import { routes as orderClosed } from '../../functions/orderClosed';
+import { routes as orderCompleted } from '../../functions/orderCompleted';
+import { routes as orderPlaced } from '../../functions/orderPlaced';
+import { routes as paymentSucceeded } from '../../functions/paymentSucceeded';
+import { routes as refundRequested } from '../../functions/refundRequested';
+import { routes as refundUpdated } from '../../functions/refundUpdated';
+import { routes as shipped } from '../../functions/shipped';
+
+interface FunctionDeclaration {
+  handler: string;
+  timeout?: number;
+  events?: { httpApi?: { method: string; path: string }; schedule?: { rate: string; enabled?: unknown } }[];
+}
+
+interface Statement {
+  Effect: string;
+  Action: string[];
+  Resource: unknown[];
+}
+
+interface ServerlessYml {
+  service: string;
+  plugins: string[];
+  provider: {
+    runtime: string;
+    architecture: string;
+    environment: Record<string, string>;
+    iam: { role: { statements: Statement[] } };
+  };
+  package: { individually: boolean };
+  functions: Record<string, FunctionDeclaration>;
+  custom: { esbuild: Record<string, unknown> };
+}
+
+const ROOT = path.resolve(__dirname, '../..');
+const yml = load(readFileSync(path.join(ROOT, 'serverless.yml'), 'utf8')) as ServerlessYml;
+
+const HTTP_FUNCTIONS: Record<string, RouteTable> = {
+  paymentSucceeded,
+  shipped,
+  refundRequested,
+  orderPlaced,
+  orderCompleted,
+  orderClosed,
+  refundUpdated,
+};
+
+describe('serverless.yml', () => {
+  it('declares every function file, and only those', () => {
+    const files = readdirSync(path.join(ROOT, 'functions'))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => file.replace(/\.ts$/, ''));
+    expect(Object.keys(yml.functions).sort()).toEqual(files.sort());
+    for (const name of files) expect(yml.functions[name]!.handler).toBe(`functions/${name}.handler`);
+  });
+
+  it.each(Object.entries(HTTP_FUNCTIONS))('routes to %s exactly what the function serves', (name, routes) => {
+    const declared = (yml.functions[name]!.events ?? []).flatMap((event) =>
+      event.httpApi ? [`${event.httpApi.method} ${event.httpApi.path}`] : [],
+    );
+    expect(declared.sort()).toEqual(Object.keys(routes).sort());
+  });
+
+  it.each([
+    ['reconcile', '${self:custom.reconcile.schedule}', 300],
+    ['rotateToken', 'rate(1 day)', 30],
+  ])('runs %s on its schedule (%s) with a timeout of %i s', (name, rate, timeout) => {
+    const fn = yml.functions[name]!;
+    expect(fn.timeout).toBe(timeout);
+    expect(fn.events?.map((event) => event.schedule?.rate)).toEqual([rate]);
+  });
+
+  it('sets the environment of CONTRACT section 7', () => {
+    expect(Object.keys(yml.provider.environment)).toEqual(
+      expect.arrayContaining([
+        'ORDER_CENTER_BASE_URL',
+        'BAIDU_APP_KEY',
+        'ACCESS_TOKEN_PARAM',
+        'APP_SECRET_PARAM',
+        'WEBHOOK_SECRET_PARAM',
+        'CASHIER_PUBLIC_KEY_PARAM',
+        'CASHIER_APP_KEY',
+        'LEDGER_TABLE',
+      ]),
+    );
+    expect(JSON.stringify(yml.provider.environment)).not.toMatch(/\$\{ssm:/);
+  });
+
+  it('grants SSM and DynamoDB on exact resources only', () => {
+    const statements = yml.provider.iam.role.statements.filter((s) =>
+      s.Action.some((action) => /^(ssm|dynamodb):/.test(action)),
+    );
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement.Action.every((action) => !action.includes('*'))).toBe(true);
+      for (const resource of statement.Resource) expect(JSON.stringify(resource)).not.toContain('*');
+    }
+  });
+
+  it('packages each function on its own, bundled by serverless-esbuild with nothing external', () => {
+    expect(yml.package.individually).toBe(true);
+    expect(yml.plugins.indexOf('serverless-esbuild')).toBeLessThan(yml.plugins.indexOf('serverless-offline'));
+    expect(yml.provider).toMatchObject({ runtime: 'nodejs22.x', architecture: 'arm64' });
+    expect(yml.custom.esbuild).toMatchObject({
+      bundle: true,
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      mainFields: ['module', 'main'],
+      target: 'node22',
+      platform: 'node',
+      exclude: [],
+    });
+  });
+});
