@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBody } from '../read-body';
 import type { AddressInfo } from 'node:net';
 import { validateCallBody } from '../../lib/order-center/schemas';
 import { CALL_PATHS, type OrderCenterCall } from '../../lib/order-center/types';
@@ -73,10 +74,6 @@ const CALL_BY_PATH: ReadonlyMap<string, OrderCenterCall> = new Map(
   Object.entries(CALL_PATHS).map(([call, path]) => [path, call as OrderCenterCall]),
 );
 
-class BodyTooLargeError extends Error {
-  override readonly name = 'BodyTooLargeError';
-}
-
 function optionIssues(opts: LocalOrderCenterOptions): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const { port, host, apps, tokenTtlSeconds } = opts;
@@ -102,23 +99,6 @@ function optionIssues(opts: LocalOrderCenterOptions): FieldIssue[] {
     }
   });
   return issues;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new BodyTooLargeError(`request body over ${MAX_BODY_BYTES} bytes`));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', reject);
-    req.on('close', () => reject(new Error('request closed before its body was complete')));
-  });
 }
 
 function receivedBody(raw: string): ReceivedBody {
@@ -245,7 +225,7 @@ class LocalOrderCenterServer implements LocalOrderCenter {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_BODY_BYTES);
     const control = this.answerControl(method, url.pathname, raw, url.searchParams);
     if (control) {
       send(res, control);

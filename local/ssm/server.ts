@@ -5,6 +5,7 @@
  * turns into an error whose `name` is the `__type`. Signatures are not checked.
  */
 import { randomUUID } from 'node:crypto';
+import { BodyTooLargeError, readBody } from '../read-body';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ParameterStore, SsmFault, type ParameterType } from './store';
@@ -106,7 +107,10 @@ async function handle(
     const header = req.headers['x-amz-target'];
     const target = typeof header === 'string' ? header : '';
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
-    const raw = await readBody(req);
+    const raw = await readBody(req, MAX_BODY_BYTES).catch((err: unknown) => {
+      if (err instanceof BodyTooLargeError) throw new SsmFault('SerializationException', err.message, 413);
+      throw err;
+    });
     const body = parseJson(raw);
     requests.push(describe(operation, body));
     if (req.method !== 'POST' || req.url !== '/') {
@@ -150,27 +154,6 @@ function parseJson(raw: string): unknown {
   } catch {
     return NOT_JSON;
   }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) {
-        reject(
-          new SsmFault('SerializationException', `the request body is over ${MAX_BODY_BYTES} bytes`, 413),
-        );
-      } else {
-        resolve(Buffer.concat(chunks).toString('utf8'));
-      }
-    });
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, body: object): void {
