@@ -3,6 +3,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -17,6 +18,7 @@ import {
   type QueueEntry,
   type QueueName,
   type QueuePage,
+  type RecordedAnomaly,
   type RecordResult,
 } from './types';
 
@@ -61,6 +63,7 @@ function toItem(raw: Record<string, unknown>): LedgerItem {
     attempts: Number(raw.attempts ?? 0),
     nextAttemptAt: Number(raw.nextAttemptAt ?? 0),
     lastError: raw.lastError as LedgerItem['lastError'],
+    anomalies: raw.anomalies as LedgerItem['anomalies'],
     ack: raw.ack as OrderData | undefined,
     openId: raw.openId as string | undefined,
     leaseOwner: raw.leaseOwner as string | undefined,
@@ -193,6 +196,10 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         set.push('lastError = :error');
         values[':error'] = end.lastError;
       } else remove.push('lastError');
+      if (end.anomalies && end.anomalies.length > 0) {
+        set.push('anomalies = :anomalies');
+        values[':anomalies'] = end.anomalies;
+      } else remove.push('anomalies');
       try {
         await update({
           Key: { orderId },
@@ -243,6 +250,30 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
       } catch (err) {
         throw wrap(err, `querying the ${queue} queue`);
       }
+    },
+
+    async listAnomalies() {
+      const found: { orderId: string; anomalies: RecordedAnomaly[] }[] = [];
+      let start: Record<string, unknown> | undefined;
+      try {
+        do {
+          const out = await doc.send(
+            new ScanCommand({
+              TableName: table,
+              FilterExpression: 'attribute_exists(anomalies)',
+              ProjectionExpression: 'orderId, anomalies',
+              ExclusiveStartKey: start,
+            }),
+          );
+          for (const raw of out.Items ?? []) {
+            found.push({ orderId: raw.orderId as string, anomalies: raw.anomalies as RecordedAnomaly[] });
+          }
+          start = out.LastEvaluatedKey;
+        } while (start);
+      } catch (err) {
+        throw wrap(err, 'listing orders with anomalies');
+      }
+      return found;
     },
 
     async revive(orderId) {

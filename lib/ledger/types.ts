@@ -16,6 +16,13 @@ export interface LastError {
   at: number;
 }
 
+/** Something in an order's facts a person should look at (a cashier amount that differs...). */
+export interface RecordedAnomaly {
+  code: string;
+  eventId: string;
+  detail: string;
+}
+
 /** One order's item in the ledger. */
 export interface LedgerItem {
   orderId: string;
@@ -31,6 +38,8 @@ export interface LedgerItem {
   lastError?: LastError;
   /** what the Order Center last confirmed; absent until the first confirmed add/main/info */
   ack?: OrderData;
+  /** what the last push found wrong in the facts; absent when nothing */
+  anomalies?: RecordedAnomaly[];
   /** the user, from the newest snapshot: reconcile batches status updates per user */
   openId?: string;
   leaseOwner?: string;
@@ -62,6 +71,8 @@ export interface PushEnd {
   attempts: number;
   nextAttemptAt: number;
   lastError?: LastError;
+  /** what the projection found wrong in the facts (written as they are; none removes earlier ones) */
+  anomalies?: RecordedAnomaly[];
 }
 
 export interface QueuePage {
@@ -88,6 +99,8 @@ export interface Ledger {
     queue: QueueName,
     options?: { dueBy?: number; limit?: number; cursor?: string },
   ): Promise<QueuePage>;
+  /** Every order with anomalies recorded (a full scan: for operators' reports, not for hot paths). */
+  listAnomalies(): Promise<{ orderId: string; anomalies: RecordedAnomaly[] }[]>;
   /** Puts a dead order back to pending, due now. False if it was not dead. */
   revive(orderId: string): Promise<boolean>;
 }

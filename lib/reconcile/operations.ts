@@ -1,4 +1,4 @@
-import type { Ledger, LedgerItem, QueueName } from '../ledger/types';
+import type { Ledger, LedgerItem, QueueName, RecordedAnomaly } from '../ledger/types';
 import { project } from '../projection';
 import { plan, type PlannedCall } from '../sync/plan';
 
@@ -82,6 +82,8 @@ export interface WaitingOrder {
 export interface Report {
   problems: ProblemOrder[];
   waiting: WaitingOrder[];
+  /** orders whose facts hold something a person should look at (e.g. a cashier amount that differs) */
+  anomalies: { orderId: string; anomalies: RecordedAnomaly[] }[];
 }
 
 /** Failed and dead orders with their last error, and orders still waiting for a snapshot. */
@@ -105,5 +107,5 @@ export async function report(ledger: Ledger, bizAppId: string): Promise<Report> 
     if (!projection.ready)
       waiting.push({ orderId, paidByCashier: projection.paidByCashier, since: item.createdAt });
   }
-  return { problems, waiting };
+  return { problems, waiting, anomalies: await ledger.listAnomalies() };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Ledger, LedgerItem, PushEnd, SyncState } from '../ledger/types';
+import type { Ledger, LedgerItem, PushEnd, RecordedAnomaly, SyncState } from '../ledger/types';
 import type { OrderCenterClient } from '../order-center/client';
 import { OrderCenterError, OrderNotFoundError } from '../order-center/errors';
 import type { OrderCenterCall, OrderData } from '../order-center/types';
-import { project, type OrderView } from '../projection';
+import { project, type Anomaly, type OrderView } from '../projection';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
 import { bodyFor } from './bodies';
 import { applyCall, plan, type PlannedCall } from './plan';
@@ -134,13 +134,16 @@ export async function pushOrder(
     }
     if (!projection.ready) {
       // A cashier notify before the merchant's snapshot: kept, and pushed when the snapshot comes.
-      return { end: { syncState: 'waiting', attempts: item.attempts, nextAttemptAt: now() } };
+      const anomalies = projection.anomalies.map(recordedAnomaly);
+      return { end: { syncState: 'waiting', attempts: item.attempts, nextAttemptAt: now(), anomalies } };
     }
+    const anomalies = projection.view.anomalies.map(recordedAnomaly);
     try {
       await sendPlanned(item, projection.view, force);
-      return { end: { syncState: 'synced', attempts: 0, nextAttemptAt: now() } };
+      return { end: { syncState: 'synced', attempts: 0, nextAttemptAt: now(), anomalies } };
     } catch (err) {
-      return failureEnd(item, err, { now, random, policy });
+      const failure = failureEnd(item, err, { now, random, policy });
+      return { ...failure, end: { ...failure.end, anomalies } };
     }
   }
 
@@ -211,4 +214,22 @@ export function failureEnd(
     end: { syncState, attempts, nextAttemptAt: now() + backoffDelay(attempts, policy, random), lastError },
     error,
   };
+}
+
+/** An anomaly as the ledger keeps it for an operator's report. */
+function recordedAnomaly(anomaly: Anomaly): RecordedAnomaly {
+  switch (anomaly.code) {
+    case 'cashier-amount-mismatch':
+      return {
+        code: anomaly.code,
+        eventId: anomaly.eventId,
+        detail: `the cashier notified totalMoney ${anomaly.received}, the order's amount is ${anomaly.expected}: not taken as paid`,
+      };
+    case 'refund-without-request':
+      return {
+        code: anomaly.code,
+        eventId: anomaly.eventId,
+        detail: `an update of after-sale order ${anomaly.refundId}, which was never requested`,
+      };
+  }
 }

@@ -239,6 +239,46 @@ describe('the reconcile function', () => {
     expect(found.waiting).toContainEqual(expect.objectContaining({ orderId, paidByCashier: true }));
   });
 
+  it('report: lists a cashier payment whose amount differs from the order, which is not taken as paid', async () => {
+    // Prepare: an order of 6370 fen, and a cashier notify of 100
+    const [placed] = (await recordOrders(1, 25)).values().next().value!;
+    const orderId = placed!.orderId;
+    await getService().ledger.recordFact({
+      eventId: `cashier:${orderId}:2`,
+      kind: 'paid',
+      source: 'cashier',
+      orderId,
+      occurredAt: placed!.occurredAt + 1,
+      payment: { paidAt: placed!.occurredAt + 1, amount: 100, cashierOrderId: 'C10' },
+      cashier: {
+        orderId: 'C10',
+        userId: 'u',
+        totalMoney: 100,
+        payMoney: 100,
+        dealId: 'd',
+        payTime: 1,
+        status: 2,
+      },
+    });
+    await handler({ orderIds: [orderId] }, lambdaContext('reconcile'));
+
+    // Act
+    const found = (await handler({ report: true }, lambdaContext('reconcile'))) as {
+      anomalies: { orderId: string; anomalies: { code: string; detail: string }[] }[];
+    };
+
+    // Assess
+    expect(found.anomalies).toEqual([
+      {
+        orderId,
+        anomalies: [
+          expect.objectContaining({ code: 'cashier-amount-mismatch', eventId: `cashier:${orderId}:2` }),
+        ],
+      },
+    ]);
+    expect(found.anomalies[0]!.anomalies[0]!.detail).toContain('totalMoney 100');
+  });
+
   it('stops taking new work when its time runs low, and leaves the rest due', async () => {
     // Prepare: a slow Order Center and a run with 10.5 s left of which 10 s are reserved
     await recordOrders(40, 24);
