@@ -1,0 +1,103 @@
+import { ConfigError, loadConfig } from '../../lib/config';
+import { redactSecrets } from '../../lib/logger';
+
+describe('loadConfig', () => {
+  it('applies the contract defaults for a stage', () => {
+    // Act
+    const config = loadConfig({ BAIDU_APP_KEY: 'app', STAGE: 'prod' });
+
+    // Assess
+    expect(config).toEqual({
+      stage: 'prod',
+      orderCenterBaseUrl: 'https://openapi.baidu.com',
+      appKey: 'app',
+      accessTokenParam: '/swan-order-sync/prod/access-token',
+      appSecretParam: '/swan-order-sync/prod/app-secret',
+      webhookSecretParam: '/swan-order-sync/prod/webhook-secret',
+      cashierPublicKeyParam: '/swan-order-sync/prod/cashier-public-key',
+      cashierAppKey: undefined,
+      ledgerTable: 'swan-order-sync-prod-ledger',
+    });
+  });
+
+  it('takes what the environment sets, trimmed, without a trailing slash on the origin', () => {
+    // Act
+    const config = loadConfig({
+      BAIDU_APP_KEY: ' app ',
+      ORDER_CENTER_BASE_URL: 'http://127.0.0.1:4010/',
+      ACCESS_TOKEN_PARAM: '/x/token',
+      CASHIER_APP_KEY: 'pm',
+      LEDGER_TABLE: 'table',
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      appKey: 'app',
+      orderCenterBaseUrl: 'http://127.0.0.1:4010',
+      accessTokenParam: '/x/token',
+      cashierAppKey: 'pm',
+      ledgerTable: 'table',
+      stage: 'dev',
+    });
+  });
+
+  it.each([
+    ['no AppKey', {}, 'BAIDU_APP_KEY'],
+    ['a blank AppKey', { BAIDU_APP_KEY: '  ' }, 'BAIDU_APP_KEY'],
+    [
+      'an origin that is not a URL',
+      { BAIDU_APP_KEY: 'a', ORDER_CENTER_BASE_URL: 'openapi.baidu.com' },
+      'ORDER_CENTER_BASE_URL',
+    ],
+    [
+      'a parameter name without a leading slash',
+      { BAIDU_APP_KEY: 'a', WEBHOOK_SECRET_PARAM: 'secret' },
+      'WEBHOOK_SECRET_PARAM',
+    ],
+  ])('fails fast on %s, naming the variable', (_label, env, name) => {
+    // Act & Assess
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+});
+
+describe('redactSecrets', () => {
+  it.each([
+    ['access_token', 'tok'],
+    ['accessToken', 'tok'],
+    ['token', 'tok'],
+    ['appSecret', 's'],
+    ['client_secret', 's'],
+    ['webhookSecret', 's'],
+    ['x-signature', 't=1,v1=ab'],
+    ['rsaSign', 'abc'],
+    ['sign', 'abc'],
+    ['Authorization', 'Bearer x'],
+    ['privateKey', '-----BEGIN'],
+  ])('blanks %s', (key, value) => {
+    // Act & Assess
+    expect(redactSecrets(key, value)).toBe('[redacted]');
+  });
+
+  it.each([
+    ['orderId', '2221554346520'],
+    ['parameter', '/swan-order-sync/prod/access-token'],
+    ['expiresAt', '2026-12-28T00:00:00.000Z'],
+    ['', { a: 1 }],
+  ])('keeps %s', (key, value) => {
+    // Act & Assess
+    expect(redactSecrets(key, value)).toEqual(value);
+  });
+
+  it('redacts nested secrets when the logger serialises an object', () => {
+    // Act
+    const line = JSON.stringify(
+      { request: { headers: { 'x-signature': 'v1=deadbeef' }, token: 'abc' } },
+      redactSecrets,
+    );
+
+    // Assess
+    expect(line).not.toContain('deadbeef');
+    expect(line).not.toContain('abc');
+  });
+});
