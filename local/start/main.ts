@@ -1,0 +1,98 @@
+/**
+ * `npm start`: the whole service on 127.0.0.1, offline. The stand-ins (dynalite, the SSM stand-in seeded
+ * with fresh local secrets, the local Order Center) run in this process; serverless-offline runs every
+ * HTTP route and both schedules in its own process group. Prints where everything is once it answers;
+ * Ctrl-C (or SIGTERM) stops all of it and exits 0.
+ *
+ * Env: LOCAL_HTTP_PORT (3000), LOCAL_LAMBDA_PORT (3002), LOCAL_ORDER_CENTER_PORT (4010), LOCAL_SSM_PORT
+ * (4011), LOCAL_DYNAMO_PORT (4012), LOCAL_RECONCILE_MINUTES (1), LOCAL_SECRETS_DIR (.local).
+ */
+import path from 'node:path';
+import { InvalidInputError } from '../../lib/validation';
+import { startBanner } from './banner';
+import { OfflineStartError, SERVICE_ROOT } from './offline';
+import { startOptionsFromEnv } from './options';
+import { PortInUseError } from './ports';
+import { writeLocalSecrets } from './secrets';
+import { startLocalService, type LocalService } from './service';
+
+const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+
+/** Errors a merchant can act on are one clear line; anything else keeps its stack. */
+function describe(err: unknown): string {
+  if (err instanceof PortInUseError || err instanceof InvalidInputError) return `npm start: ${err.message}`;
+  // Its output was shown as it came: the first line says what happened, the reason is just above.
+  if (err instanceof OfflineStartError)
+    return `npm start: ${err.message.split('\n')[0]} (its output is above)`;
+  return `npm start failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
+}
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  const options = startOptionsFromEnv(process.env);
+  // Set once everything answers; a signal before that finds it empty.
+  const running: { service?: LocalService } = {};
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    out(`\n${signal}: stopping serverless-offline and the stand-ins...`);
+    // Still starting: exiting is enough (the stand-ins live in this process; serverless-offline's group is
+    // killed on exit by startOffline).
+    if (!running.service) process.exit(0);
+    running.service.stop().then(
+      () => {
+        out('stopped.');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error(describe(err));
+        process.exit(1);
+      },
+    );
+  };
+  // Before anything starts, so a Ctrl-C during bundling still stops what is up. SIGHUP: the terminal closed.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
+
+  out(
+    'Starting dynalite, the SSM stand-in, the local Order Center and serverless-offline (bundling first)...',
+  );
+  const service = await startLocalService({
+    ports: options.ports,
+    reconcileEveryMinutes: options.reconcileEveryMinutes,
+    onOutput: (chunk) => process.stdout.write(chunk),
+  });
+  running.service = service;
+  const secretsDir = path.resolve(SERVICE_ROOT, process.env.LOCAL_SECRETS_DIR || '.local');
+  const files = await writeLocalSecrets(secretsDir, service.stack.secrets);
+  const shown = (file: string) => path.relative(process.cwd(), file) || file;
+  out(
+    startBanner({
+      urls: service.urls,
+      ports: service.ports,
+      routes: service.declaration.routes,
+      reconcileFunctionName: service.functionName('reconcile'),
+      tableName: service.stack.tableName,
+      reconcileEveryMinutes: options.reconcileEveryMinutes,
+      webhookSecret: service.stack.secrets.webhookSecret,
+      files: {
+        webhookSecret: shown(files.webhookSecret),
+        cashierPrivateKey: shown(files.cashierPrivateKey),
+        cashierPublicKey: shown(files.cashierPublicKey),
+      },
+      startedInMs: Date.now() - began,
+    }),
+  );
+  // serverless-offline going away on its own (a crash) leaves nothing worth keeping up.
+  void service.offline.exited.then((how) => {
+    if (stopping) return;
+    console.error(`npm start: serverless-offline exited (${how}); stopping the stand-ins.`);
+    stopping = true;
+    void service.stop().finally(() => process.exit(1));
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(describe(err));
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import type { OrderData } from '../../lib/order-center/types';
+import {
+  cateLabel,
+  formatYuan,
+  mainStatusLabel,
+  orderTypeLabel,
+  subStatusLabel,
+} from '../order-center/labels';
+import type { StoredOrder } from '../order-center/store';
+
+/** The order with its after-sale items in SubOrderID order: Baidu keeps them in arrival order. */
+export function normalizedOrder(data: OrderData): OrderData {
+  const subs = data.EXT.SubsOrder;
+  if (!subs) return data;
+  const items = [...subs.Items].sort((a, b) =>
+    a.SubOrderID < b.SubOrderID ? -1 : a.SubOrderID > b.SubOrderID ? 1 : 0,
+  );
+  return { ...data, EXT: { ...data.EXT, SubsOrder: { ...subs, Items: items } } };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const show = (value: unknown): string => (value === undefined ? 'missing' : JSON.stringify(value));
+
+/**
+ * Where two JSON values differ, as `path: actual ≠ expected`, at most `limit` of them. Keys whose value is
+ * undefined count as absent (JSON drops them too); key order does not matter, array order does.
+ */
+export function differences(actual: unknown, expected: unknown, limit = 10, at = ''): string[] {
+  const found: string[] = [];
+  const walk = (a: unknown, e: unknown, path: string) => {
+    if (found.length >= limit) return;
+    if (Array.isArray(a) && Array.isArray(e)) {
+      if (a.length !== e.length) found.push(`${path || '(root)'}: ${a.length} items ≠ ${e.length} items`);
+      for (let i = 0; i < Math.min(a.length, e.length); i++) walk(a[i], e[i], `${path}[${i}]`);
+      return;
+    }
+    if (isObject(a) && isObject(e)) {
+      const keys = [...new Set([...Object.keys(a), ...Object.keys(e)])].sort();
+      for (const key of keys) walk(a[key], e[key], path ? `${path}.${key}` : key);
+      return;
+    }
+    if (a !== e) found.push(`${path || '(root)'}: ${show(a)} ≠ ${show(e)}`);
+  };
+  walk(actual, expected, at);
+  return found;
+}
+
+/** One order as a few lines of text, in the words 百度App > 订单 uses: what a merchant checks at a glance. */
+export function describeOrder(order: StoredOrder): string[] {
+  const { data } = order;
+  const payment = data.EXT.MainOrder.Payment;
+  const lines = [
+    `${data.Title}  [${cateLabel(data.CateID)}]  ${mainStatusLabel(data.CateID, data.Status)}  ` +
+      `${formatYuan(payment.Amount)} ${payment.IsPayment ? '已支付' : '未支付'}`,
+    `  订单号 ${data.ResourceID} · open_id ${order.openId}`,
+    `  状态经过: ${order.statusHistory.map(({ status }) => mainStatusLabel(data.CateID, status)).join(' → ')}`,
+  ];
+  for (const sub of data.EXT.SubsOrder?.Items ?? []) {
+    const amount = sub.Refund ? ` ${formatYuan(sub.Refund.Amount)}` : '';
+    const history = (order.subStatusHistory[sub.SubOrderID] ?? []).map(subStatusLabel).join(' → ');
+    lines.push(
+      `  售后 ${sub.SubOrderID}: ${orderTypeLabel(sub.OrderType)}${amount} ${subStatusLabel(sub.SubStatus)}` +
+        (history ? ` (${history})` : ''),
+    );
+  }
+  return lines;
+}

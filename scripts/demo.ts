@@ -1,0 +1,420 @@
+/**
+ * `npm run demo`: the service's whole story in under a minute, offline.
+ *
+ * Starts what `npm start` starts (local/start: dynalite, the SSM stand-in, the local Order Center,
+ * serverless-offline), on free ports so it never collides with a running `npm start`. Then it drives two
+ * orders through their whole lives over HTTP, with real signatures: a physical one (placed, paid by a
+ * cashier notify signed with the stack's demo RSA key, shipped, a return requested, processed and
+ * refunded, completed) and a virtual one (placed, paid, fulfilled, refunded in full, closed). It runs
+ * reconcile through the Lambda endpoint, reads the Order Center's orders (GET /orders) and prints them as
+ * 百度App > 订单 shows them, then checks each against the projection of the facts it sent.
+ *
+ * Exits 0 only when every order matches; whatever happens, everything it started is stopped.
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import {
+  computeOrderAmount,
+  parseCashierNotify,
+  parseMerchantEvent,
+  signCashierFields,
+  signWebhook,
+  type Fact,
+  type MerchantEventType,
+  type OrderSnapshot,
+} from '../lib/events';
+import type { MainStatus, SubStatus } from '../lib/order-center/types';
+import { project } from '../lib/projection';
+import type { StoredOrder } from '../local/order-center/store';
+import { describeOrder, differences, normalizedOrder } from '../local/start/order-check';
+import { startLocalService, type LocalService } from '../local/start/service';
+
+const WATCHDOG_MS = 150_000;
+const unixNow = () => Math.floor(Date.now() / 1000);
+
+/** One thing that happens to an order, as its sender sends it. */
+type Step =
+  | { sender: 'merchant'; type: MerchantEventType; event: Record<string, unknown> }
+  | { sender: 'cashier'; fields: Record<string, string> };
+
+interface DemoOrder {
+  label: string;
+  orderId: string;
+  openId: string;
+  steps: Step[];
+  /** where the life must end, whatever the projection says */
+  end: { status: MainStatus; subStatus: SubStatus };
+}
+
+/** The form Baidu's cashier posts once a payment went through (CONTRACT section 5), unsigned. */
+function cashierPaid(orderId: string, snapshot: OrderSnapshot, cashierOrderId: string, paidAt: number) {
+  const amount = String(computeOrderAmount(snapshot));
+  return {
+    userId: '2389110912',
+    orderId: cashierOrderId,
+    unitPrice: amount,
+    count: '1',
+    totalMoney: amount,
+    payMoney: amount,
+    promoMoney: '0',
+    hbMoney: '0',
+    hbBalanceMoney: '0',
+    giftCardMoney: '0',
+    dealId: '470193086',
+    payTime: String(paidAt),
+    promoDetail: '',
+    payType: '1087',
+    partnerId: '6000001',
+    status: '2',
+    tpOrderId: orderId,
+    returnData: '',
+  };
+}
+
+/** A parcel of fruit: paid through the cashier, shipped, one item returned and refunded, then done. */
+function physicalOrder(start: number): DemoOrder {
+  const orderId = '2221554346601';
+  const openId = 'k8cxtoSIQ0pLmy5nsMGv0xmFKQ';
+  let t = start;
+  const at = () => (t += 600);
+  const snapshot: OrderSnapshot = {
+    openId,
+    category: 'physical',
+    title: '四川大凉山丑苹果 5斤 + 砀山酥梨 2个',
+    createdAt: start,
+    items: [
+      {
+        id: '1014093064',
+        name: '四川大凉山丑苹果',
+        description: '5斤小果25个左右',
+        quantity: 1,
+        price: 2490,
+        payPrice: 2390,
+        images: ['https://img.example-shop.cn/items/1014093064/main.jpeg'],
+        sku: [{ name: '规格', value: '5斤小果' }],
+        detail: { status: 'linked', name: '商品详情', swan: '/pages/item/item?id=1014093064' },
+      },
+      { id: '1014093065', name: '砀山酥梨', quantity: 2, price: 500, payPrice: 450 },
+    ],
+    fees: [{ name: '运费', amount: 100, quantity: 1 }],
+    discounts: [{ name: '优惠券使用', amount: 100, quantity: 1 }],
+    paymentMethod: 'online',
+    detail: { status: 'linked', name: '订单详情', swan: `/pages/order/detail?id=${orderId}` },
+    appraise: { status: 'hidden' },
+  };
+  const refundId = `R${orderId}-1`;
+  const event = (n: number, rest: Record<string, unknown>) => ({
+    eventId: `demo-${orderId}-${n}`,
+    occurredAt: at(),
+    orderId,
+    ...rest,
+  });
+  return {
+    label: 'physical order (实物)',
+    orderId,
+    openId,
+    end: { status: 200, subStatus: 402 },
+    steps: [
+      {
+        sender: 'merchant',
+        type: 'order-placed',
+        event: { ...event(1, {}), occurredAt: start, order: snapshot },
+      },
+      { sender: 'cashier', fields: cashierPaid(orderId, snapshot, '800020601', at()) },
+      {
+        sender: 'merchant',
+        type: 'shipped',
+        event: event(2, { shipment: { shippedAt: t, carrier: '顺丰速运', trackingNo: 'SF1234567890123' } }),
+      },
+      {
+        sender: 'merchant',
+        type: 'refund-requested',
+        event: event(3, {
+          refund: {
+            id: refundId,
+            type: 'return-and-refund',
+            amount: 450,
+            items: [{ id: '1014093065', quantity: 1, amount: 450 }],
+            createdAt: t,
+            detail: { status: 'linked', name: '售后详情', swan: `/pages/refund/detail?id=${refundId}` },
+          },
+        }),
+      },
+      {
+        sender: 'merchant',
+        type: 'refund-updated',
+        event: event(4, { refund: { id: refundId, status: 'processing' } }),
+      },
+      {
+        sender: 'merchant',
+        type: 'refund-updated',
+        event: event(5, { refund: { id: refundId, status: 'refunded' } }),
+      },
+      { sender: 'merchant', type: 'order-completed', event: event(6, {}) },
+    ],
+  };
+}
+
+/** A month of video membership: paid through the cashier, fulfilled, refunded in full, so closed. */
+function virtualOrder(start: number): DemoOrder {
+  const orderId = '2221554346602';
+  const openId = 'u5PqT0lDk2VmQe8bNw3XsJrYhA';
+  let t = start;
+  const at = () => (t += 300);
+  const snapshot: OrderSnapshot = {
+    openId,
+    category: 'virtual',
+    title: '视频会员 月卡',
+    createdAt: start,
+    items: [{ id: 'VIP-M1', name: '视频会员 月卡', quantity: 1, price: 2500, payPrice: 1990 }],
+    paymentMethod: 'online',
+    detail: { status: 'linked', name: '订单详情', swan: `/pages/order/detail?id=${orderId}` },
+  };
+  const refundId = `R${orderId}-1`;
+  const event = (n: number, rest: Record<string, unknown>) => ({
+    eventId: `demo-${orderId}-${n}`,
+    occurredAt: at(),
+    orderId,
+    ...rest,
+  });
+  return {
+    label: 'virtual order (虚拟)',
+    orderId,
+    openId,
+    end: { status: 100, subStatus: 402 },
+    steps: [
+      {
+        sender: 'merchant',
+        type: 'order-placed',
+        event: { ...event(1, {}), occurredAt: start, order: snapshot },
+      },
+      { sender: 'cashier', fields: cashierPaid(orderId, snapshot, '800020602', at()) },
+      { sender: 'merchant', type: 'shipped', event: event(2, { shipment: { shippedAt: t } }) },
+      {
+        sender: 'merchant',
+        type: 'refund-requested',
+        event: event(3, {
+          refund: {
+            id: refundId,
+            type: 'refund-only',
+            amount: 1990,
+            items: [{ id: 'VIP-M1', quantity: 1, amount: 1990 }],
+            createdAt: t,
+          },
+        }),
+      },
+      {
+        sender: 'merchant',
+        type: 'refund-updated',
+        event: event(4, { refund: { id: refundId, status: 'refunded' } }),
+      },
+      { sender: 'merchant', type: 'order-closed', event: event(5, { reason: '已全额退款，订单关闭' }) },
+    ],
+  };
+}
+
+/** Sends steps the way their senders do, and keeps the facts each one records. */
+class Sender {
+  readonly facts = new Map<string, Fact[]>();
+  private readonly cashierKey: KeyObject;
+
+  constructor(
+    private readonly httpApi: string,
+    private readonly webhookSecret: string,
+    cashierPrivateKeyPem: string,
+  ) {
+    this.cashierKey = createPrivateKey(cashierPrivateKeyPem);
+  }
+
+  /** Sends one step; returns what to print, throws when the service did not take it. */
+  async send(step: Step): Promise<string> {
+    return step.sender === 'merchant' ? this.merchant(step.type, step.event) : this.cashier(step.fields);
+  }
+
+  private keep(fact: Fact): void {
+    const list = this.facts.get(fact.orderId) ?? [];
+    list.push(fact);
+    this.facts.set(fact.orderId, list);
+  }
+
+  private async merchant(type: MerchantEventType, event: Record<string, unknown>): Promise<string> {
+    const body = JSON.stringify(event);
+    const path = `/events/${type}`;
+    const res = await fetch(`${this.httpApi}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-signature': signWebhook(body, this.webhookSecret, unixNow()),
+      },
+      body,
+    });
+    const reply = await res.text();
+    if (res.status !== 202) throw new Error(`POST ${path}: HTTP ${res.status} ${reply}`);
+    this.keep(parseMerchantEvent(type, event));
+    const { sync } = JSON.parse(reply) as { sync?: string };
+    return `POST ${path.padEnd(26)} ${res.status}  X-Signature (HMAC)   sync ${sync ?? '?'}`;
+  }
+
+  private async cashier(fields: Record<string, string>): Promise<string> {
+    const path = '/baidu/payment-notify';
+    const body = new URLSearchParams({
+      ...fields,
+      rsaSign: signCashierFields(fields, this.cashierKey),
+    }).toString();
+    const res = await fetch(`${this.httpApi}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    const reply = await res.text();
+    const errno = res.status === 200 ? (JSON.parse(reply) as { errno?: unknown }).errno : undefined;
+    if (errno !== 0) throw new Error(`POST ${path}: HTTP ${res.status} ${reply}`);
+    this.keep(parseCashierNotify(fields));
+    return `POST ${path.padEnd(26)} ${res.status}  rsaSign (SHA1withRSA) errno 0, ¥${(Number(fields.totalMoney) / 100).toFixed(2)} paid`;
+  }
+}
+
+interface OrderVerdict {
+  orderId: string;
+  problems: string[];
+}
+
+/** Compares the Order Center's copy of an order with the projection of the facts sent for it. */
+function verdict(
+  order: DemoOrder,
+  facts: readonly Fact[],
+  stored: StoredOrder[],
+  appKey: string,
+): OrderVerdict {
+  const projection = project(order.orderId, facts, { bizAppId: appKey });
+  if (!projection.ready)
+    return { orderId: order.orderId, problems: ['the facts sent hold no order snapshot'] };
+  const { view } = projection;
+  const found = stored.find(
+    (o) => o.data.ResourceID === order.orderId && o.openId === view.openId && o.data.BizAPPID === appKey,
+  );
+  if (!found) return { orderId: order.orderId, problems: ['not in the Order Center'] };
+  const problems = differences(normalizedOrder(found.data), normalizedOrder(view.data)).map(
+    (d) => `Order Center ≠ projection at ${d}`,
+  );
+  problems.push(...view.anomalies.map((a) => `anomaly in the facts: ${JSON.stringify(a)}`));
+  if (view.data.Status !== order.end.status) {
+    problems.push(
+      `the projection ends at Status ${view.data.Status}, the demo's story at ${order.end.status}`,
+    );
+  }
+  if (view.data.EXT.SubsOrder?.Status !== order.end.subStatus) {
+    problems.push(
+      `the projection's SubsOrder.Status is ${String(view.data.EXT.SubsOrder?.Status)}, the story's ${order.end.subStatus}`,
+    );
+  }
+  return { orderId: order.orderId, problems };
+}
+
+function summarize(summary: unknown): string {
+  const s = summary as Record<string, unknown>;
+  const counts = ['due', 'pushed', 'confirmed', 'pending', 'failed', 'dead', 'waiting']
+    .map((key) => `${key} ${String(s[key])}`)
+    .join(', ');
+  return `${counts}; calls ${JSON.stringify(s.calls ?? {})}`;
+}
+
+async function runDemo(service: LocalService): Promise<boolean> {
+  const { urls, stack } = service;
+  console.log(`  HTTP API ${urls.httpApi} · Lambda ${urls.lambda} · Order Center ${urls.orderCenter}/\n`);
+  const start = unixNow() - 4 * 3600;
+  const orders = [physicalOrder(start), virtualOrder(start + 60)];
+  const sender = new Sender(urls.httpApi, stack.secrets.webhookSecret, stack.secrets.cashierPrivateKeyPem);
+  for (const order of orders) {
+    console.log(`${order.label} ${order.orderId}`);
+    for (const step of order.steps) console.log(`  ${await sender.send(step)}`);
+    console.log('');
+  }
+
+  const summary = await service.invoke('reconcile', {});
+  console.log(`reconcile {} (through the Lambda endpoint): ${summarize(summary)}\n`);
+
+  const res = await fetch(`${urls.orderCenter}/orders`);
+  if (res.status !== 200) throw new Error(`GET ${urls.orderCenter}/orders: HTTP ${res.status}`);
+  const stored = (await res.json()) as StoredOrder[];
+  console.log(`The Order Center (GET /orders), as 百度App > 订单 shows it: ${stored.length} orders`);
+  for (const order of stored)
+    console.log(
+      describeOrder(order)
+        .map((line) => `  ${line}`)
+        .join('\n'),
+    );
+  console.log('');
+
+  console.log('Each order against the projection of the facts the demo sent:');
+  const verdicts = orders.map((order) =>
+    verdict(order, sender.facts.get(order.orderId) ?? [], stored, stack.appKey),
+  );
+  for (const { orderId, problems } of verdicts) {
+    console.log(`  ${problems.length === 0 ? 'PASS' : 'FAIL'} ${orderId}`);
+    for (const problem of problems) console.log(`       ${problem}`);
+  }
+  if (stored.length !== orders.length) {
+    console.log(`  FAIL the Order Center holds ${stored.length} orders, the demo sent ${orders.length}`);
+    return false;
+  }
+  return verdicts.every((v) => v.problems.length === 0);
+}
+
+async function main(): Promise<number> {
+  const began = Date.now();
+  // Set once the stack answers; a signal before that only has to exit (startOffline kills its group on exit).
+  const running: { service?: LocalService } = {};
+  let stopping = false;
+  const stopAndExit = (code: number) => {
+    stopping = true;
+    if (!running.service) process.exit(code);
+    void running.service.stop().finally(() => process.exit(code));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      console.error(`\n${signal}: stopping the demo's stack`);
+      stopAndExit(130);
+    });
+  }
+  const watchdog = setTimeout(() => {
+    console.error(`demo: FAIL, still running after ${WATCHDOG_MS / 1000} s`);
+    stopAndExit(1);
+  }, WATCHDOG_MS);
+
+  console.log(
+    'swan-order-sync demo: two orders through their whole lives, over HTTP, against the local stack\n',
+  );
+  console.log(
+    'Starting dynalite, the SSM stand-in, the local Order Center and serverless-offline (free ports)...',
+  );
+  const service = await startLocalService({ reconcileEveryMinutes: false });
+  running.service = service;
+  console.log(`  ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+
+  let passed = false;
+  try {
+    passed = await runDemo(service);
+  } catch (err) {
+    console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    clearTimeout(watchdog);
+    if (!passed) {
+      const tail = service.offline.output().trim().split('\n').slice(-60).join('\n');
+      console.error(`\nserverless-offline's last output:\n${tail}`);
+    }
+    stopping = true;
+    await service.stop();
+  }
+  const took = ((Date.now() - began) / 1000).toFixed(1);
+  console.log(`\ndemo: ${passed ? 'PASS' : 'FAIL'} in ${took} s; everything it started is stopped`);
+  return passed ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
