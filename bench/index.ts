@@ -1,0 +1,131 @@
+/**
+ * `npm run bench`: cold start, projection throughput, reconcile and webhook latency (issue 9). Prints a table
+ * per section and the targets, and writes bench/results.json. It reports; it does not fail on a missed target.
+ *
+ *   npm run bench                      everything (a few minutes on 2 cores)
+ *   npm run bench -- --only=throughput one or more of: cold-start, throughput, reconcile, webhook
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem, type as osType, release } from 'node:os';
+import path from 'node:path';
+import { startStackForHandlers } from '../test/helpers/stack';
+import { coldStart } from './cold-start';
+import { ROOT } from './deploy-config';
+import { reconcileBench } from './reconcile';
+import { renderTable, renderTargets, type SectionResult } from './report';
+import { throughput } from './throughput';
+import { webhookBench } from './webhook';
+
+const SECTIONS = ['cold-start', 'throughput', 'reconcile', 'webhook'] as const;
+type SectionName = (typeof SECTIONS)[number];
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function chosenSections(argv: readonly string[]): SectionName[] {
+  const only = argv.find((arg) => arg.startsWith('--only='));
+  if (!only) return [...SECTIONS];
+  const names = only.slice('--only='.length).split(',');
+  const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new UsageError(`--only: unknown section ${unknown.join(', ')}; use ${SECTIONS.join(', ')}`);
+  return names as SectionName[];
+}
+
+const progress = (message: string): void => {
+  process.stderr.write(`bench: ${message}\n`);
+};
+
+/**
+ * The handlers log a JSON line per request: while they run, stdout keeps only a count of those lines
+ * (writing them still costs what it costs in Lambda), so the tables stay readable.
+ */
+async function withLogsCounted<T>(work: () => Promise<T>): Promise<{ result: T; logLines: number }> {
+  const write = process.stdout.write;
+  let logLines = 0;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    logLines += text.split('\n').filter((line) => line !== '').length;
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    return { result: await work(), logLines };
+  } finally {
+    process.stdout.write = write;
+  }
+}
+
+async function main(): Promise<void> {
+  const sections = chosenSections(process.argv.slice(2));
+  const results: SectionResult[] = [];
+  const startedAt = new Date();
+
+  if (sections.includes('cold-start')) {
+    progress('cold start: packaging, bundling and timing fresh loads (about a minute)');
+    results.push(await coldStart({ runs: 21 }));
+  }
+  if (sections.includes('throughput')) {
+    progress('throughput: projection + validation');
+    results.push(throughput({ orders: 1_000, warmUpMs: 1_500, measureMs: 5_000 }));
+  }
+  if (sections.includes('reconcile') || sections.includes('webhook')) {
+    const stack = await startStackForHandlers();
+    try {
+      if (sections.includes('reconcile')) {
+        progress('reconcile: 2,000 orders per scenario, the Order Center 50 ms away (about a minute)');
+        const { result } = await withLogsCounted(() =>
+          reconcileBench(stack, {
+            users: 200,
+            ordersPerUser: 10,
+            sampleOrders: 100,
+            latencyMs: 50,
+            concurrency: 16,
+            batchSize: 10,
+          }),
+        );
+        results.push(result);
+      }
+      if (sections.includes('webhook')) {
+        progress('webhook: every lifecycle route, 200+ requests each');
+        const { result } = await withLogsCounted(() =>
+          webhookBench(stack, { perRoute: 200, warmUpOrders: 10 }),
+        );
+        results.push(result);
+      }
+    } finally {
+      await stack.stopAndRestore();
+    }
+  }
+
+  const targets = results.flatMap((r) => r.targets);
+  const report = {
+    date: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      os: `${osType()} ${release()}`,
+    },
+    node: process.version,
+    sections: Object.fromEntries(results.map((r) => [r.name, r.figures])),
+    targets,
+    missed: targets.filter((t) => !t.pass).length,
+  };
+  for (const result of results)
+    for (const table of result.tables) process.stdout.write(`\n${renderTable(table)}\n`);
+  if (targets.length > 0) process.stdout.write(`\n${renderTargets(targets)}\n`);
+  const met =
+    targets.length > 0 ? `${targets.length - report.missed} of ${targets.length} targets met` : 'no targets';
+  const where = `Node ${process.version}, ${report.machine.cores} × ${report.machine.cpu}`;
+  process.stdout.write(`\n${met}; ${where}, ${Math.round(report.durationMs / 1000)} s\n`);
+  const file = path.join(ROOT, 'bench', 'results.json');
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`written: ${path.relative(process.cwd(), file)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  process.exitCode = 1;
+});

@@ -1,0 +1,319 @@
+import { execFile } from 'node:child_process';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { signCashierFields, signWebhook, type Fact } from '../../lib/events';
+import type { StackResult } from '../../lib/http';
+import { getService } from '../../lib/service';
+import { handler as reconcile } from '../../functions/reconcile';
+import { handler as rotateToken } from '../../functions/rotateToken';
+import { lambdaContext } from '../helpers/lambda';
+import { startStackForHandlers } from '../helpers/stack';
+import { httpEvent, unixNow } from '../http/helpers';
+import {
+  CASHIER_FIELD_NAMES,
+  CASHIER_ROUTE_KEY,
+  cashierNotifyFields,
+  MERCHANT_ROUTE_KEYS,
+  lifeWithEveryKind,
+  merchantEvent,
+  routeOf,
+  type RouteKey,
+} from './deliveries';
+import { ROUTE_HANDLERS } from './handlers';
+import { captureLogs, printCounts, secretsInLogs, type CapturedLogs } from './logs';
+
+/**
+ * Security: requests that are not what their sender signed are refused and leave nothing behind; the
+ * deployed IAM policy names exact SSM and DynamoDB resources; no secret reaches a log line.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const run = promisify(execFile);
+
+type Stack = Awaited<ReturnType<typeof startStackForHandlers>>;
+
+let stack: Stack;
+let logs: CapturedLogs;
+let serial = 0;
+const signatures = new Set<string>();
+const counts = { tamperedNotifies: 0, badHmacs: 0, refused: 0, recordedFromRefused: 0, iamStatements: 0 };
+
+/** Templates: each request takes the fact of its route, under a new order id. */
+const LIFE: Fact[] = lifeWithEveryKind('template', 'security-user');
+
+function nextOrderId(): string {
+  serial += 1;
+  return `sec-${serial}`;
+}
+
+async function send(route: RouteKey, body: string, headers: Record<string, string>) {
+  const reply = (await ROUTE_HANDLERS[route](
+    httpEvent(route, body, { headers }),
+    lambdaContext(route),
+  )) as StackResult;
+  if (!('statusCode' in reply)) throw new Error('not an HTTP reply');
+  return {
+    status: reply.statusCode,
+    body: JSON.parse(reply.body) as { error?: { code: string; details: { path: string }[] } },
+  };
+}
+
+async function expectRefusedAndNothingRecorded(
+  reply: Awaited<ReturnType<typeof send>>,
+  orderId: string,
+  field: string,
+): Promise<void> {
+  if (field === 'rsaSign') counts.tamperedNotifies += 1;
+  else counts.badHmacs += 1;
+  expect(reply.status).toBe(401);
+  expect(reply.body.error?.code).toBe('bad_signature');
+  expect(reply.body.error?.details.map((d) => d.path)).toEqual([field]);
+  const recorded = await getService().ledger.get(orderId);
+  if (recorded) counts.recordedFromRefused += 1;
+  expect(recorded).toBeUndefined();
+  counts.refused += 1;
+}
+
+beforeAll(async () => {
+  stack = await startStackForHandlers();
+  logs = captureLogs();
+});
+
+afterAll(async () => {
+  logs.restore();
+  printCounts('security: tried', {
+    'tampered or forged cashier notifies': counts.tamperedNotifies,
+    'stale, forged or malformed HMACs (all seven merchant routes)': counts.badHmacs,
+    'IAM statements on ssm:* or dynamodb:* checked': counts.iamStatements,
+    'log lines scanned for secrets': logs.lines().length,
+  });
+  printCounts('security: held', {
+    refused: counts.refused,
+    'recorded from a refused request': counts.recordedFromRefused,
+  });
+  await stack.stopAndRestore();
+});
+
+describe('a tampered or forged cashier notify', () => {
+  const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+  function notify(): { orderId: string; fields: Record<string, string>; rsaSign: string } {
+    const orderId = nextOrderId();
+    const snapshot = LIFE[0]!.order!;
+    const fields = cashierNotifyFields(orderId, snapshot, snapshot.createdAt + 60);
+    const rsaSign = signCashierFields(fields, stack.secrets.cashierPrivateKeyPem);
+    signatures.add(rsaSign);
+    return { orderId, fields, rsaSign };
+  }
+
+  const post = async (fields: Record<string, string>, rsaSign?: string) => {
+    const form = new URLSearchParams(rsaSign === undefined ? fields : { ...fields, rsaSign });
+    return send(CASHIER_ROUTE_KEY, form.toString(), FORM);
+  };
+
+  it('is accepted untouched (the cases below differ from it by one thing)', async () => {
+    const { orderId, fields, rsaSign } = notify();
+    const reply = await post(fields, rsaSign);
+    expect(reply.status).toBe(200);
+    expect(await getService().ledger.get(orderId)).toBeDefined();
+  });
+
+  it.each(CASHIER_FIELD_NAMES)('is refused when %s is changed after signing', async (field) => {
+    const { orderId, fields, rsaSign } = notify();
+    const tampered = { ...fields, [field]: field === 'tpOrderId' ? `${orderId}-x` : `${fields[field]}1` };
+    await expectRefusedAndNothingRecorded(await post(tampered, rsaSign), orderId, 'rsaSign');
+    if (field === 'tpOrderId') expect(await getService().ledger.get(`${orderId}-x`)).toBeUndefined();
+  });
+
+  it.each([
+    ['carries the rsaSign of another notify', (_own: string, other: string) => other],
+    ['has no rsaSign', () => undefined],
+    ['has an empty rsaSign', () => ''],
+    ['has an rsaSign that is not base64', () => 'not*base64!'],
+    ['has its rsaSign cut short', (own: string) => own.slice(0, 100)],
+  ])('is refused when it %s', async (_name, signatureOf) => {
+    const other = notify().rsaSign;
+    const { orderId, fields, rsaSign } = notify();
+    await expectRefusedAndNothingRecorded(
+      await post(fields, signatureOf(rsaSign, other)),
+      orderId,
+      'rsaSign',
+    );
+  });
+
+  it('is refused when signed with a key that is not the platform key', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { orderId, fields } = notify();
+    const forged = signCashierFields(fields, privateKey);
+    signatures.add(forged);
+    await expectRefusedAndNothingRecorded(await post(fields, forged), orderId, 'rsaSign');
+  });
+
+  it.each([
+    ['a field is added after signing', (fields: Record<string, string>) => ({ ...fields, status2: '2' })],
+    ['a field is removed after signing', ({ promoDetail: _p, ...fields }: Record<string, string>) => fields],
+  ])('is refused when %s', async (_name, change) => {
+    const { orderId, fields, rsaSign } = notify();
+    await expectRefusedAndNothingRecorded(await post(change(fields), rsaSign), orderId, 'rsaSign');
+  });
+});
+
+describe.each(MERCHANT_ROUTE_KEYS)('%s with a stale or forged X-Signature', (route) => {
+  const template = LIFE.find((f) => routeOf(f.kind) === route)!;
+
+  function body(): { orderId: string; body: string } {
+    const orderId = nextOrderId();
+    return {
+      orderId,
+      body: JSON.stringify(merchantEvent({ ...template, orderId, eventId: `${orderId}:evt` })),
+    };
+  }
+
+  const hmacHex = (t: number | string, raw: string, secret: string) =>
+    createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex');
+
+  const cases: [string, (raw: string, secret: string) => string | undefined][] = [
+    ['signed 301 s ago (a replay)', (raw, secret) => signWebhook(raw, secret, unixNow() - 301)],
+    ['signed 301 s ahead', (raw, secret) => signWebhook(raw, secret, unixNow() + 301)],
+    ['signed a day ago', (raw, secret) => signWebhook(raw, secret, unixNow() - 86_400)],
+    ['signed with another secret', (raw) => signWebhook(raw, 'not-the-webhook-secret', unixNow())],
+    ['signed over another body', (raw, secret) => signWebhook(`${raw} `, secret, unixNow())],
+    [
+      'with t changed after signing',
+      (raw, secret) => `t=${unixNow() - 1},v1=${hmacHex(unixNow(), raw, secret)}`,
+    ],
+    ['with v1 cut short', (raw, secret) => signWebhook(raw, secret, unixNow()).slice(0, -2)],
+    ['with no v1', () => `t=${unixNow()}`],
+    ['with no t', (raw, secret) => `v1=${hmacHex(unixNow(), raw, secret)}`],
+    ['with a made-up v1', () => `t=${unixNow()},v1=${'0'.repeat(64)}`],
+    ['without the header', () => undefined],
+  ];
+
+  it('is accepted when signed right now (the cases below differ from it by one thing)', async () => {
+    const { orderId, body: raw } = body();
+    const header = signWebhook(raw, stack.secrets.webhookSecret, unixNow());
+    signatures.add(header.replace(/^.*v1=/, ''));
+    const reply = await send(route, raw, { 'content-type': 'application/json', 'x-signature': header });
+    expect(reply.status).toBe(202);
+    expect(await getService().ledger.get(orderId)).toBeDefined();
+  });
+
+  it.each(cases)('is refused when %s', async (_name, sign) => {
+    const { orderId, body: raw } = body();
+    const header = sign(raw, stack.secrets.webhookSecret);
+    if (header) signatures.add(header.replace(/^.*v1=/, ''));
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (header !== undefined) headers['x-signature'] = header;
+    await expectRefusedAndNothingRecorded(await send(route, raw, headers), orderId, 'X-Signature');
+  });
+});
+
+describe('the compiled CloudFormation template', () => {
+  interface Statement {
+    Effect: string;
+    Action: string | string[];
+    Resource: unknown;
+  }
+
+  let template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'security-package-'));
+    try {
+      const cli = path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
+      await run(process.execPath, [cli, 'package', '--package', dir], {
+        cwd: ROOT,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      template = JSON.parse(
+        readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  /** Every IAM statement of the template: inline role policies, policies and managed policies. */
+  function statements(): Statement[] {
+    return Object.values(template.Resources).flatMap((resource) => {
+      const props = resource.Properties ?? {};
+      const documents =
+        resource.Type === 'AWS::IAM::Role'
+          ? ((props.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? []).map(
+              (p) => p.PolicyDocument,
+            )
+          : resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy'
+            ? [props.PolicyDocument as { Statement: Statement[] }]
+            : [];
+      return documents.flatMap((document) => document.Statement);
+    });
+  }
+
+  const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+  const touchesSsmOrDynamo = (s: Statement) =>
+    actions(s).some((a) => a === '*' || /^(ssm|dynamodb):/i.test(a));
+
+  /** The strings a Resource is made of, through Fn::Join, Fn::Sub and Fn::GetAtt; the last part of a join ends it. */
+  function resourceTexts(resource: unknown): string[] {
+    if (typeof resource === 'string') return [resource];
+    if (Array.isArray(resource)) return resource.flatMap(resourceTexts);
+    if (resource && typeof resource === 'object') {
+      const record = resource as Record<string, unknown>;
+      if ('Fn::Join' in record) {
+        const [separator, parts] = record['Fn::Join'] as [string, unknown[]];
+        return [parts.map((part) => (typeof part === 'string' ? part : '<ref>')).join(separator)];
+      }
+      if ('Fn::Sub' in record) return resourceTexts(record['Fn::Sub']);
+      if ('Fn::GetAtt' in record || 'Ref' in record) return ['<ref>'];
+      return Object.values(record).flatMap(resourceTexts);
+    }
+    return [];
+  }
+
+  it('grants SSM and DynamoDB actions, none of them by wildcard', () => {
+    const relevant = statements().filter(touchesSsmOrDynamo);
+    counts.iamStatements = relevant.length;
+    expect(relevant.length).toBeGreaterThanOrEqual(3);
+    for (const statement of relevant) expect(actions(statement).filter((a) => a.includes('*'))).toEqual([]);
+  });
+
+  it('names exact resources for them: no "*", no ARN ending in a wildcard', () => {
+    const wild = statements()
+      .filter(touchesSsmOrDynamo)
+      .flatMap((statement) =>
+        resourceTexts(statement.Resource).map((text) => ({ actions: actions(statement), text })),
+      )
+      .filter(({ text }) => text === '*' || text.endsWith('*') || /:\*($|\/)/.test(text));
+    expect(wild).toEqual([]);
+  });
+});
+
+describe('the logs', () => {
+  it('hold no secret, access token or signature, also across a reconcile run and a token rotation', async () => {
+    // Act: the two scheduled functions, whose work touches the access token and the app secret
+    await reconcile({}, lambdaContext('reconcile'));
+    const oldToken = await getService().tokens.getToken();
+    await rotateToken({}, lambdaContext('rotateToken'));
+    getService().tokens.invalidate(oldToken);
+    const newToken = await getService().tokens.getToken();
+
+    // Assess
+    const tokens = new Set([
+      oldToken,
+      newToken,
+      ...stack.orderCenter.requests.map((r) => r.query.access_token),
+    ]);
+    const values = new Set(signatures);
+    for (const token of tokens) if (token) values.add(token).add(token.replace(/^24\./, ''));
+    const named = new Map([
+      ['webhook secret', stack.secrets.webhookSecret],
+      ['app secret', stack.secrets.appSecret],
+      ['cashier private key', stack.secrets.cashierPrivateKeyPem.split('\n')[1] ?? ''],
+    ]);
+    expect(newToken).not.toBe(oldToken);
+    expect(logs.lines().length).toBeGreaterThan(counts.refused);
+    expect(secretsInLogs(logs.lines(), named, values)).toEqual([]);
+  });
+});

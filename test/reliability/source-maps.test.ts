@@ -1,0 +1,119 @@
+import { build } from 'esbuild';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { deployBuildOptions, ROOT } from '../../bench/deploy-config';
+import { printCounts } from './logs';
+
+/**
+ * The deploy bundles keep source maps of this repository's code only (scripts/esbuild-plugins.cjs): a
+ * stack trace still leads to lib/ file:line, and no dependency code is ever attributed to our files.
+ */
+interface Plugins {
+  trimSourceMap(map: SourceMapPayload): SourceMapPayload;
+  decodeMappings(mappings: string): number[][][];
+  encodeMappings(lines: number[][][]): string;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin file is CommonJS, loaded as serverless-esbuild loads it
+const plugins = require('../../scripts/esbuild-plugins.cjs') as Plugins;
+
+const run = promisify(execFile);
+const ENTRY = 'functions/shipped.ts';
+
+let dir: string;
+let deployed: { js: string; map: SourceMapPayload };
+let full: { js: string; map: SourceMapPayload };
+const checked = { positions: 0, ownPositions: 0 };
+
+async function bundle(outdir: string, withPlugins: boolean): Promise<{ js: string; map: SourceMapPayload }> {
+  const options = deployBuildOptions();
+  await build({
+    ...options,
+    plugins: withPlugins ? options.plugins : [],
+    absWorkingDir: ROOT,
+    entryPoints: [ENTRY],
+    outdir,
+    write: true,
+  });
+  const js = path.join(outdir, 'shipped.js');
+  return { js, map: JSON.parse(readFileSync(`${js}.map`, 'utf8')) as SourceMapPayload };
+}
+
+const isDependency = (source: string) => /(^|\/)node_modules\//.test(source);
+
+/** The original file of a lookup; an unmapped position has none. */
+const sourceOf = (entry: object): string | undefined => (entry as { originalSource?: string }).originalSource;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'source-maps-'));
+  deployed = await bundle(path.join(dir, 'deployed'), true);
+  full = await bundle(path.join(dir, 'full'), false);
+}, 60_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  printCounts('source maps: held', {
+    'bundle positions compared with the full map': checked.positions,
+    'of them in our code, mapped the same': checked.ownPositions,
+    'full map bytes': JSON.stringify(full.map).length,
+    'deployed map bytes': JSON.stringify(deployed.map).length,
+  });
+});
+
+describe('the deploy bundle of shipped', () => {
+  it('is built with the own-code source map plugin, and its map names only our files', () => {
+    expect(deployBuildOptions().plugins?.map((p) => p.name)).toContain('own-code-source-maps');
+    expect(deployed.map.sources.length).toBeGreaterThan(10);
+    expect(deployed.map.sources.filter(isDependency)).toEqual([]);
+    expect(full.map.sources.filter(isDependency).length).toBeGreaterThan(100);
+  });
+
+  it('maps every position of our code as the full map does, and no dependency position to our files', () => {
+    const mapped = new SourceMap(deployed.map);
+    const reference = new SourceMap(full.map);
+    const lines = readFileSync(deployed.js, 'utf8').split('\n');
+    const wrong: string[] = [];
+    lines.forEach((line, l) => {
+      for (let c = 0; c < line.length; c += 37) {
+        const want = reference.findEntry(l, c);
+        const got = mapped.findEntry(l, c);
+        checked.positions += 1;
+        const wantSource = sourceOf(want);
+        const own = wantSource !== undefined && !isDependency(wantSource);
+        if (own) {
+          checked.ownPositions += 1;
+          if (JSON.stringify(got) !== JSON.stringify(want))
+            wrong.push(`${l}:${c} ${JSON.stringify(want)} -> ${JSON.stringify(got)}`);
+        } else if (sourceOf(got) !== undefined) {
+          wrong.push(`${l}:${c} dependency code mapped to ${sourceOf(got)}`);
+        }
+      }
+    });
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(checked.ownPositions).toBeGreaterThan(100);
+  });
+
+  it('re-encodes a map it does not trim exactly as it was', () => {
+    expect(plugins.encodeMappings(plugins.decodeMappings(full.map.mappings))).toBe(full.map.mappings);
+    expect(
+      plugins.trimSourceMap({ ...full.map, sources: full.map.sources.map(() => 'lib/x.ts') }).mappings,
+    ).toBe(full.map.mappings);
+  });
+
+  it('turns an error thrown in lib/ into a stack frame at its file and line, under --enable-source-maps', async () => {
+    // Act: a direct invoke of an empty event fails in parseMerchantEvent (lib/events/merchant.ts)
+    const probe = `require(${JSON.stringify(deployed.js)}).handler({}, { getRemainingTimeInMillis: () => 1000 }).catch((e) => process.stdout.write(e.stack))`;
+    const { stdout } = await run(process.execPath, ['--enable-source-maps', '-e', probe], {
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'ap-southeast-1' },
+    });
+
+    // Assess
+    const frame = /lib\/events\/merchant\.ts:(\d+)/.exec(stdout);
+    expect(frame).not.toBeNull();
+    const source = readFileSync(path.join(ROOT, 'lib/events/merchant.ts'), 'utf8').split('\n');
+    expect(source[Number(frame![1]) - 1]).toContain('throw new InvalidInputError');
+  });
+});
