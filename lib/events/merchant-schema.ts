@@ -50,6 +50,7 @@ export const MESSAGES = {
   nonEmptyString: 'must be a non-empty string',
   maxLength: (max: number) => `must be at most ${max} characters`,
   noWhitespace: 'must not contain whitespace',
+  wellFormed: 'must be well-formed Unicode (no unpaired surrogate)',
   fen: 'must be an integer amount in fen (>= 0)',
   quantity: 'must be an integer >= 1',
   time: 'must be a Unix time in whole seconds (integer > 0)',
@@ -83,12 +84,24 @@ const optionalTime = () => boundedInteger(MESSAGES.time, 1).optional().nonNullab
 const oneOf = <T extends string>(values: readonly T[]) =>
   mixed<T>().oneOf(values, MESSAGES.oneOf(values)).optional().nonNullable(MESSAGES.notNull);
 
+/**
+ * An unpaired surrogate is re-encoded as U+FFFD on its way to DynamoDB, so two such ids would name one
+ * ledger item (an order id) or one fact (an event id): ids that key the ledger must be well-formed.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+const wellFormed = {
+  name: 'wellFormed',
+  message: MESSAGES.wellFormed,
+  test: (id?: string) => !id || !LONE_SURROGATE.test(id),
+};
+
 export const orderIdSchema = () =>
   string()
     .typeError(MESSAGES.string)
     .required(MESSAGES.required)
     .max(LIMITS.orderIdLength, MESSAGES.maxLength(LIMITS.orderIdLength))
-    .matches(/^\S*$/, MESSAGES.noWhitespace);
+    .matches(/^\S*$/, MESSAGES.noWhitespace)
+    .test(wellFormed);
 
 const detailPageSchema: ObjectSchema<DetailPageInput> = object({
   status: oneOf(DETAIL_PAGE_STATUSES),
@@ -202,7 +215,9 @@ const refundChangeSchema: ObjectSchema<RefundInput> = object({
 }).typeError(MESSAGES.object);
 
 const envelope = {
-  eventId: requiredText().max(LIMITS.eventIdLength, MESSAGES.maxLength(LIMITS.eventIdLength)),
+  eventId: requiredText()
+    .max(LIMITS.eventIdLength, MESSAGES.maxLength(LIMITS.eventIdLength))
+    .test(wellFormed),
   occurredAt: requiredTime(),
   orderId: orderIdSchema(),
   order: orderSnapshotSchema.optional().nonNullable(MESSAGES.notNull).default(undefined),

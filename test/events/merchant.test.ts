@@ -134,6 +134,25 @@ describe('parseMerchantEvent rejects', () => {
     ['order-completed', [['orderId', '2221554346520\n']], 'orderId', 'must not contain whitespace'],
     ['order-completed', [['orderId', 'o'.repeat(65)]], 'orderId', 'must be at most 64 characters'],
     ['order-completed', [['orderId', '  ']], 'orderId', 'must not contain whitespace'],
+    // DynamoDB would store both as U+FFFD: two orders in one ledger item, two events as one fact
+    [
+      'order-completed',
+      [['orderId', 'A\ud800']],
+      'orderId',
+      'must be well-formed Unicode (no unpaired surrogate)',
+    ],
+    [
+      'order-completed',
+      [['orderId', '\udfffB']],
+      'orderId',
+      'must be well-formed Unicode (no unpaired surrogate)',
+    ],
+    [
+      'order-completed',
+      [['eventId', 'evt-\ud83d']],
+      'eventId',
+      'must be well-formed Unicode (no unpaired surrogate)',
+    ],
     ['order-completed', [['order', null]], 'order', 'must not be null'],
     ['order-completed', [['order', 'snapshot']], 'order', OBJECT],
     ['order-completed', [['foo', 1]], 'foo', 'is not a field of order-completed events'],
