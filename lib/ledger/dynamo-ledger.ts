@@ -196,6 +196,10 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         set.push('lastError = :error');
         values[':error'] = end.lastError;
       } else remove.push('lastError');
+      if (end.ack) {
+        set.push('ack = :ack');
+        values[':ack'] = end.ack;
+      }
       if (end.anomalies && end.anomalies.length > 0) {
         set.push('anomalies = :anomalies');
         values[':anomalies'] = end.anomalies;
@@ -216,9 +220,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
       try {
         await update({
           Key: { orderId },
-          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          UpdateExpression: `${end.ack ? 'SET ack = :ack ' : ''}REMOVE leaseOwner, leaseUntil`,
           ConditionExpression: 'leaseOwner = :owner',
-          ExpressionAttributeValues: { ':owner': owner },
+          ExpressionAttributeValues: end.ack ? { ':owner': owner, ':ack': end.ack } : { ':owner': owner },
         });
       } catch (err) {
         if (!isConditionFailure(err)) throw wrap(err, `releasing the push lease of order ${orderId}`);

@@ -73,6 +73,8 @@ export interface PushEnd {
   lastError?: LastError;
   /** what the projection found wrong in the facts (written as they are; none removes earlier ones) */
   anomalies?: RecordedAnomaly[];
+  /** what the Order Center confirmed by the push's last call: saved even when the rest is stale */
+  ack?: OrderData;
 }
 
 export interface QueuePage {
@@ -91,7 +93,8 @@ export interface Ledger {
   saveAck(orderId: string, owner: string, ack: OrderData): Promise<void>;
   /**
    * Writes the end of a push and releases the lease, only if no fact arrived since `version`.
-   * Returns 'stale' (and just releases the lease) when one did: the order stays due.
+   * Returns 'stale' when one did: the order stays due, and only the lease release (and `end.ack`, which
+   * Baidu did confirm) is written.
    */
   finishPush(orderId: string, owner: string, version: number, end: PushEnd): Promise<'ok' | 'stale'>;
   /** Orders in a queue, by next attempt time; `dueBy` (epoch ms) limits to those due by then. */

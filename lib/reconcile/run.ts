@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { LedgerItem } from '../ledger/types';
+import type { LedgerItem, RecordedAnomaly } from '../ledger/types';
 import { OrderNotFoundError } from '../order-center/errors';
 import type { OrderData } from '../order-center/types';
 import { project, updateMainStatusBody } from '../projection';
 import { DEFAULT_BACKOFF } from '../sync/backoff';
 import { applyCall, plan } from '../sync/plan';
-import { failureEnd, pushOrder, type PushOutcome, type SyncDependencies } from '../sync/push';
+import {
+  failureEnd,
+  pushOrder,
+  recordedAnomaly,
+  type PushOutcome,
+  type SyncDependencies,
+} from '../sync/push';
 import { mapPool } from './pool';
 import { countCall, emptySummary, tally, type ReconcileSummary } from './summary';
 
@@ -35,6 +41,7 @@ interface StatusChange {
   item: LedgerItem;
   desired: OrderData;
   openId: string;
+  anomalies: RecordedAnomaly[];
 }
 
 /**
@@ -57,7 +64,6 @@ export async function runReconcile(
 
   // Status-only changes wait here, per user, until a batch is full or the run ends.
   const waitingBatches = new Map<string, StatusChange[]>();
-  const sending: Promise<void>[] = [];
   const taken = new Set<string>();
 
   if (o.orderIds) {
@@ -72,9 +78,8 @@ export async function runReconcile(
       cursor = page.cursor;
     } while (cursor);
   }
-  // What was taken is finished, even when time is short: one call per user at most.
-  for (const batch of waitingBatches.values()) sending.push(sendStatusBatch(batch));
-  await Promise.all(sending);
+  // What was taken is finished, even when time is short: one call per user at most, `concurrency` at once.
+  await mapPool([...waitingBatches.values()], o.concurrency, sendStatusBatch);
   summary.stoppedEarly = !timeLeft();
   summary.durationMs = now() - startedAt;
   return summary;
@@ -93,7 +98,9 @@ export async function runReconcile(
         }
         const change = statusOnly(leased);
         if (change) {
-          queueStatusChange(change);
+          // The worker that fills a user's batch sends it: calls in flight stay within `concurrency`.
+          const full = queueStatusChange(change);
+          if (full) await sendStatusBatch(full);
           return;
         }
       }
@@ -101,13 +108,16 @@ export async function runReconcile(
     });
   }
 
-  function queueStatusChange(change: StatusChange): void {
+  /** Adds a change to its user's batch; returns the batch once it is full (and takes it out). */
+  function queueStatusChange(change: StatusChange): StatusChange[] | undefined {
     const batch = waitingBatches.get(change.openId) ?? [];
     batch.push(change);
-    if (batch.length >= o.batchSize) {
-      waitingBatches.delete(change.openId);
-      sending.push(sendStatusBatch(batch));
-    } else waitingBatches.set(change.openId, batch);
+    if (batch.length < o.batchSize) {
+      waitingBatches.set(change.openId, batch);
+      return undefined;
+    }
+    waitingBatches.delete(change.openId);
+    return batch;
   }
 
   /** The order's change if it is only a status (and Mtime) change, else undefined. */
@@ -121,7 +131,8 @@ export async function runReconcile(
     if (!projection.ready) return undefined;
     const calls = plan(item.ack, projection.view.data);
     if (calls.length !== 1 || calls[0]?.call !== 'update/main/status') return undefined;
-    return { item, desired: projection.view.data, openId: projection.view.openId };
+    const { data: desired, openId, anomalies } = projection.view;
+    return { item, desired, openId, anomalies: anomalies.map(recordedAnomaly) };
   }
 
   async function sendStatusBatch(batch: StatusChange[]): Promise<void> {
@@ -161,19 +172,16 @@ export async function runReconcile(
               random: deps.random ?? Math.random,
               policy,
             });
-            await deps.ledger.finishPush(orderId, owner, version, end);
+            await deps.ledger.finishPush(orderId, owner, version, { ...end, anomalies: change.anomalies });
             tally(summary, { state: end.syncState, calls });
             return;
           }
-          await deps.ledger.saveAck(
-            orderId,
-            owner,
-            applyCall(change.item.ack, change.desired, { call: 'update/main/status' }),
-          );
           const done = await deps.ledger.finishPush(orderId, owner, version, {
             syncState: 'synced',
             attempts: 0,
             nextAttemptAt: now(),
+            anomalies: change.anomalies,
+            ack: applyCall(change.item.ack, change.desired, { call: 'update/main/status' }),
           });
           tally(summary, { state: done === 'ok' ? 'synced' : 'pending', calls });
         } catch {

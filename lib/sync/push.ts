@@ -79,6 +79,8 @@ export async function pushOrder(
   const policy = deps.backoff ?? DEFAULT_BACKOFF;
   const owner = options.owner ?? randomUUID();
   const calls: CallRecord[] = [];
+  /** confirmed by Baidu, not yet in the ledger */
+  let unsaved: OrderData | undefined;
 
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     let item: LedgerItem | 'busy' | 'missing';
@@ -138,12 +140,13 @@ export async function pushOrder(
       return { end: { syncState: 'waiting', attempts: item.attempts, nextAttemptAt: now(), anomalies } };
     }
     const anomalies = projection.view.anomalies.map(recordedAnomaly);
+    unsaved = undefined;
     try {
       await sendPlanned(item, projection.view, force);
-      return { end: { syncState: 'synced', attempts: 0, nextAttemptAt: now(), anomalies } };
+      return { end: { syncState: 'synced', attempts: 0, nextAttemptAt: now(), anomalies, ack: unsaved } };
     } catch (err) {
       const failure = failureEnd(item, err, { now, random, policy });
-      return { ...failure, end: { ...failure.end, anomalies } };
+      return { ...failure, end: { ...failure.end, anomalies, ack: unsaved } };
     }
   }
 
@@ -164,8 +167,16 @@ export async function pushOrder(
     }
   }
 
+  /**
+   * Sends one call. What Baidu confirmed by the previous call is written before the next goes out (a
+   * crash between calls resends only what is left); the last one is written with the end of the push.
+   */
   async function send(step: PlannedCall, view: OrderView, acked: OrderData | undefined): Promise<OrderData> {
     if (options.deadline - now() < MIN_CALL_BUDGET_MS) throw new OutOfTimeError('the push ran out of time');
+    if (unsaved) {
+      await deps.ledger.saveAck(orderId, owner, unsaved);
+      unsaved = undefined;
+    }
     const query = { openId: view.openId, sceneId: view.sceneId };
     try {
       const { attempts } = await deps.client.call(step.call, bodyFor(step, view.data), query, {
@@ -181,7 +192,7 @@ export async function pushOrder(
       throw err;
     }
     const next = applyCall(acked, view.data, step);
-    await deps.ledger.saveAck(orderId, owner, next);
+    unsaved = next;
     return next;
   }
 }
@@ -217,7 +228,7 @@ export function failureEnd(
 }
 
 /** An anomaly as the ledger keeps it for an operator's report. */
-function recordedAnomaly(anomaly: Anomaly): RecordedAnomaly {
+export function recordedAnomaly(anomaly: Anomaly): RecordedAnomaly {
   switch (anomaly.code) {
     case 'cashier-amount-mismatch':
       return {

@@ -199,6 +199,27 @@ describe('finishPush', () => {
     expect(entries.map((e) => e.orderId)).not.toContain(orderId);
   });
 
+  it('keeps what Baidu confirmed by the last call, even when a fact arrived during the push', async () => {
+    // Prepare
+    const orderId = uniqueId('o');
+    const { item } = await ledger.recordFact(fact({ orderId }));
+    await ledger.acquireLease(orderId, 'a', clock + 5000);
+    await ledger.recordFact(fact({ orderId, kind: 'shipped' }));
+    const ack = { ResourceID: orderId, Status: 6 } as never;
+
+    // Act
+    const result = await ledger.finishPush(orderId, 'a', item!.version, {
+      syncState: 'synced',
+      attempts: 0,
+      nextAttemptAt: clock,
+      ack,
+    });
+
+    // Assess
+    expect(result).toBe('stale');
+    expect(await ledger.get(orderId)).toMatchObject({ ack, syncState: 'pending', leaseOwner: undefined });
+  });
+
   it('leaves the order pending when a fact arrived during the push', async () => {
     // Prepare
     const orderId = uniqueId('o');

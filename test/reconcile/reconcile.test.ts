@@ -145,6 +145,63 @@ describe('reconcile', () => {
   }, 60_000);
 });
 
+describe('reconcile under load', () => {
+  it('never has more calls in flight than its concurrency, batches included', async () => {
+    // Prepare: 30 users' status-only changes (batches) and 20 new orders (single pushes)
+    const prefix = uniqueId('flight');
+    const shippedLater: Fact[] = [];
+    for (let i = 0; i < 60; i++) {
+      const orderId = `${prefix}-${i}`;
+      const [placed] = lifecycle({
+        orderId,
+        openId: `${prefix}-u${i % 30}`,
+        category: 'physical',
+        random: seeded(i),
+      });
+      await record([placed!]);
+      shippedLater.push({
+        eventId: `${orderId}:s`,
+        kind: 'shipped',
+        source: 'merchant',
+        orderId,
+        occurredAt: placed!.occurredAt + 9,
+      });
+    }
+    await run();
+    await record(shippedLater);
+    await recordOrders(20, 31);
+    stack.orderCenter.setFaults({ latencyMs: 30 });
+    let inFlight = 0;
+    let most = 0;
+    const counted: SyncDependencies = {
+      ...deps,
+      client: {
+        async call(...args) {
+          most = Math.max(most, ++inFlight);
+          try {
+            return await deps.client.call(...args);
+          } finally {
+            inFlight -= 1;
+          }
+        },
+      },
+    };
+
+    // Act
+    const summary = await runReconcile(counted, {
+      deadline: Date.now() + 60_000,
+      concurrency: 4,
+      batchSize: 10,
+    });
+    stack.orderCenter.resetFaults();
+
+    // Assess
+    expect(summary).toMatchObject({ due: 80, confirmed: 80 });
+    expect(summary.calls['update/main/status']).toBe(30);
+    expect(most).toBeLessThanOrEqual(4);
+  }, 60_000);
+});
+
 describe('the reconcile function', () => {
   it('dry run: makes no call and changes no item', async () => {
     // Prepare
@@ -277,6 +334,15 @@ describe('the reconcile function', () => {
       },
     ]);
     expect(found.anomalies[0]!.anomalies[0]!.detail).toContain('totalMoney 100');
+
+    // and a later status-only change, pushed in a user batch, keeps the anomaly on the order
+    await record([
+      { eventId: `${orderId}:late`, kind: 'shipped', source: 'merchant', orderId, occurredAt: 1_900_000_000 },
+    ]);
+    const summary = await handler({}, lambdaContext('reconcile'));
+    const again = (await handler({ report: true }, lambdaContext('reconcile'))) as typeof found;
+    expect(summary).toMatchObject({ calls: { 'update/main/status': 1 } });
+    expect(again.anomalies.map((a) => a.orderId)).toEqual([orderId]);
   });
 
   it('stops taking new work when its time runs low, and leaves the rest due', async () => {
