@@ -16,7 +16,6 @@ import {
   computeOrderAmount,
   parseCashierNotify,
   parseMerchantEvent,
-  signCashierFields,
   signWebhook,
   type Fact,
   type MerchantEventType,
@@ -24,6 +23,7 @@ import {
 } from '../lib/events';
 import type { MainStatus, SubStatus } from '../lib/order-center/types';
 import { project } from '../lib/projection';
+import { paidNotifyFields, signedNotifyForm } from '../local/cashier';
 import type { StoredOrder } from '../local/order-center/store';
 import { describeOrder, differences, normalizedOrder } from '../local/start/order-check';
 import { startLocalService, type LocalService } from '../local/start/service';
@@ -47,27 +47,8 @@ interface DemoOrder {
 
 /** The form Baidu's cashier posts once a payment went through (CONTRACT section 5), unsigned. */
 function cashierPaid(orderId: string, snapshot: OrderSnapshot, cashierOrderId: string, paidAt: number) {
-  const amount = String(computeOrderAmount(snapshot));
-  return {
-    userId: '2389110912',
-    orderId: cashierOrderId,
-    unitPrice: amount,
-    count: '1',
-    totalMoney: amount,
-    payMoney: amount,
-    promoMoney: '0',
-    hbMoney: '0',
-    hbBalanceMoney: '0',
-    giftCardMoney: '0',
-    dealId: '470193086',
-    payTime: String(paidAt),
-    promoDetail: '',
-    payType: '1087',
-    partnerId: '6000001',
-    status: '2',
-    tpOrderId: orderId,
-    returnData: '',
-  };
+  const amount = computeOrderAmount(snapshot);
+  return paidNotifyFields({ tpOrderId: orderId, cashierOrderId, amount, paidAt, userId: '2389110912' });
 }
 
 /** A parcel of fruit: paid through the cashier, shipped, one item returned and refunded, then done. */
@@ -256,10 +237,7 @@ class Sender {
 
   private async cashier(fields: Record<string, string>): Promise<string> {
     const path = '/baidu/payment-notify';
-    const body = new URLSearchParams({
-      ...fields,
-      rsaSign: signCashierFields(fields, this.cashierKey),
-    }).toString();
+    const body = signedNotifyForm(fields, this.cashierKey);
     const res = await fetch(`${this.httpApi}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

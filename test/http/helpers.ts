@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { KeyObject } from 'node:crypto';
-import { signCashierFields, signWebhook, type MerchantEventType, type OrderSnapshot } from '../../lib/events';
+import { signWebhook, type MerchantEventType, type OrderSnapshot } from '../../lib/events';
 import type { HttpReply, LifecycleHandler, StackResult } from '../../lib/http';
+import { paidNotifyFields, signedNotifyForm } from '../../local/cashier';
 import { snapshot, uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 
@@ -66,31 +67,23 @@ export function cashierFields(
   overrides: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    userId: '2484',
-    orderId: uniqueId('800020151'),
-    unitPrice: '2390',
-    count: '1',
-    totalMoney: '2390',
+    ...paidNotifyFields({
+      tpOrderId,
+      cashierOrderId: uniqueId('800020151'),
+      amount: 2390,
+      paidAt: unixNow() - 60,
+    }),
+    // a coupon, and a promoDetail that needs URL-encoding
     payMoney: '2290',
     promoMoney: '100',
-    hbMoney: '0',
-    hbBalanceMoney: '0',
-    giftCardMoney: '0',
-    dealId: '470193086',
-    payTime: String(unixNow() - 60),
     promoDetail: '[{"promoId":"coupon-100","promoName":"满减 优惠券","promoMoney":100}]',
-    payType: '1087',
-    partnerId: '6000001',
-    status: '2',
-    tpOrderId,
-    returnData: '',
     ...overrides,
   };
 }
 
 /** The form body with rsaSign, signed as the cashier platform signs. */
 export function signedForm(fields: Record<string, string>, privateKey: string | KeyObject): string {
-  return new URLSearchParams({ ...fields, rsaSign: signCashierFields(fields, privateKey) }).toString();
+  return signedNotifyForm(fields, privateKey);
 }
 
 export function cashierRequest(form: string, options: HttpEventOptions = {}): APIGatewayProxyEventV2 {

@@ -3,13 +3,13 @@ import {
   computeOrderAmount,
   parseCashierNotify,
   parseMerchantEvent,
-  signCashierFields,
   signWebhook,
   type Fact,
   type FactKind,
   type MerchantEventType,
   type OrderSnapshot,
 } from '../../lib/events';
+import { paidNotifyFields, signedNotifyForm } from '../../local/cashier';
 import { lifecycle, seeded } from '../helpers/lifecycles';
 import { httpEvent, unixNow } from '../http/helpers';
 
@@ -70,27 +70,12 @@ export function cashierNotifyFields(
   snapshot: OrderSnapshot,
   paidAt: number,
 ): Record<string, string> {
-  const amount = String(computeOrderAmount(snapshot));
-  return {
-    userId: '2484',
-    orderId: `cashier-${orderId}`,
-    unitPrice: amount,
-    count: '1',
-    totalMoney: amount,
-    payMoney: amount,
-    promoMoney: '0',
-    hbMoney: '0',
-    hbBalanceMoney: '0',
-    giftCardMoney: '0',
-    dealId: '470193086',
-    payTime: String(paidAt),
-    promoDetail: '',
-    payType: '1087',
-    partnerId: '6000001',
-    status: '2',
+  return paidNotifyFields({
     tpOrderId: orderId,
-    returnData: '',
-  };
+    cashierOrderId: `cashier-${orderId}`,
+    amount: computeOrderAmount(snapshot),
+    paidAt,
+  });
 }
 
 /** The names of the fields Baidu's cashier posts and signs. */
@@ -106,8 +91,7 @@ export function cashierNotifyForm(
   cashierPrivateKeyPem: string,
 ): { form: string; fields: Record<string, string> } {
   const fields = cashierNotifyFields(orderId, snapshot, paidAt);
-  const form = new URLSearchParams({ ...fields, rsaSign: signCashierFields(fields, cashierPrivateKeyPem) });
-  return { form: form.toString(), fields };
+  return { form: signedNotifyForm(fields, cashierPrivateKeyPem), fields };
 }
 
 /**
