@@ -27,20 +27,26 @@ export function paymentTerms(snapshot: OrderSnapshot, products: Product[]): Paym
 }
 
 /**
- * Folds paid facts (in fold order) against the amount the snapshot computes. A cashier notify whose
- * totalMoney differs is not a payment: it only becomes an anomaly for a person to look at.
+ * Folds paid facts (in fold order) against what the order costs. A cashier notify whose totalMoney is the
+ * amount of none of the order's snapshots is not a payment: it only becomes an anomaly for a person to
+ * look at. Any snapshot, not only the latest: a later snapshot with another amount (a fee added after the
+ * payment) must not un-pay an order Baidu already showed paid, since facts only ever move it forward.
  */
 export class PaymentFold {
   readonly anomalies: Anomaly[] = [];
   private paidAt: number | undefined;
   private cashierOrderId: string | undefined;
 
-  constructor(private readonly amount: number) {}
+  /** `amount`: what the latest snapshot computes; `snapshotAmounts`: what every snapshot computes. */
+  constructor(
+    private readonly amount: number,
+    private readonly snapshotAmounts: ReadonlySet<number>,
+  ) {}
 
   /** Returns whether the fact counts as paid. */
   apply(fact: Fact): boolean {
     const cashier = fact.cashier;
-    if (fact.source === 'cashier' && cashier !== undefined && cashier.totalMoney !== this.amount) {
+    if (fact.source === 'cashier' && cashier !== undefined && !this.snapshotAmounts.has(cashier.totalMoney)) {
       this.anomalies.push({
         code: 'cashier-amount-mismatch',
         eventId: fact.eventId,

@@ -1,3 +1,4 @@
+import { computeOrderAmount } from '../events/amount';
 import type { Fact, OrderSnapshot } from '../events/types';
 import type { MainOrder, OrderData, Payment, Product } from '../order-center/types';
 import { AfterSaleFold } from './after-sale';
@@ -7,6 +8,13 @@ import { PaymentFold, paymentTerms } from './payment';
 import { toProduct } from './products';
 import { CATE_BY_CATEGORY, StatusFold } from './status';
 import type { OrderView, Projection, ProjectionConfig } from './types';
+
+/** What each snapshot of the order computes; the latest one's is known already. */
+function snapshotAmounts(ordered: readonly Fact[], latest: number): Set<number> {
+  const amounts = new Set([latest]);
+  for (const fact of ordered) if (fact.order !== undefined) amounts.add(computeOrderAmount(fact.order));
+  return amounts;
+}
 
 function isCashierPayment(fact: Fact): boolean {
   return fact.kind === 'paid' && fact.source === 'cashier';
@@ -39,7 +47,7 @@ export function project(orderId: string, facts: readonly Fact[], config: Project
   const status = new StatusFold();
   const products = snapshot.items.map(toProduct);
   const terms = paymentTerms(snapshot, products);
-  const payments = new PaymentFold(terms.Amount);
+  const payments = new PaymentFold(terms.Amount, snapshotAmounts(ordered, terms.Amount));
   // Facts come in occurredAt order, so the last one applied is the latest change.
   let mainChangedAt = 0;
   for (const fact of ordered) {

@@ -165,12 +165,14 @@ function draft(kind: FactKind, occurredAt: number, extra: Partial<Fact> = {}): D
 function lifecycleFor(base: OrderSnapshot): fc.Arbitrary<Draft[]> {
   const amount = amountOf(base);
   const itemIds = base.items.map((i) => i.id);
-  // Re-sent snapshots differ in what does not change the amount, so a cashier notify matches all or none.
+  // Re-sent snapshots differ in title and detail, and sometimes carry one more fee: a cashier notify may
+  // then match an earlier snapshot's amount and not the latest's (it stays paid: facts only move forward).
   const resent = fc
-    .tuple(text, fc.option(detailPage, { nil: undefined }))
-    .map(([title, detail]): OrderSnapshot =>
-      detail === undefined ? { ...base, title } : { ...base, title, detail },
-    );
+    .tuple(text, fc.option(detailPage, { nil: undefined }), fc.option(fee, { nil: undefined, freq: 3 }))
+    .map(([title, detail, extraFee]): OrderSnapshot => {
+      const order: OrderSnapshot = detail === undefined ? { ...base, title } : { ...base, title, detail };
+      return extraFee === undefined ? order : { ...order, fees: [...(base.fees ?? []), extraFee] };
+    });
   const carriers: fc.Arbitrary<[OrderSnapshot, number][]> = fc.oneof(
     { weight: 1, arbitrary: fc.constant<[OrderSnapshot, number][]>([]) },
     { weight: 6, arbitrary: fc.array(fc.tuple(resent, time), { minLength: 1, maxLength: 3 }) },

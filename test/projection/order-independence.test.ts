@@ -29,6 +29,40 @@ describe('project() depends only on the set of facts', () => {
     );
   });
 
+  it('never moves an order backwards as facts arrive, in any order', () => {
+    // Prepare: a lifecycle, and the order in which its facts arrive
+    // placed < paid < shipped < completed, and closed ends it (CONTRACT section 4, both categories)
+    const RANK: Record<number, number> = { 1: 0, 2: 1, 5: 1, 4: 2, 6: 2, 200: 3, 100: 4 };
+    const rank = (status: number) => RANK[status] ?? -1;
+    const subRank = (status: number) => (status === 400 ? 0 : status === 401 ? 1 : 2);
+    const cases = lifecycle.chain((facts) => fc.shuffledSubarray(facts, { minLength: facts.length }));
+
+    fc.assert(
+      fc.property(cases, (arrival) => {
+        let shown: { status: number; subs: Map<string, number>; paid: boolean } | undefined;
+        for (let i = 1; i <= arrival.length; i++) {
+          // Act: what the Order Center would be shown after each arrival
+          const projection = projectLifecycle(arrival.slice(0, i));
+          if (!projection.ready) continue;
+          const { data } = projection.view;
+          const subs = new Map(
+            (data.EXT.SubsOrder?.Items ?? []).map((item) => [item.SubOrderID, item.SubStatus]),
+          );
+
+          // Assess: status, payment and every after-sale status only move forward
+          if (shown) {
+            expect(rank(data.Status)).toBeGreaterThanOrEqual(rank(shown.status));
+            expect(data.EXT.MainOrder.Payment.IsPayment || !shown.paid).toBe(true);
+            for (const [id, before] of shown.subs)
+              expect(subRank(subs.get(id) ?? 0)).toBeGreaterThanOrEqual(subRank(before));
+          }
+          shown = { status: data.Status, subs, paid: data.EXT.MainOrder.Payment.IsPayment };
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('is fed lifecycles that reach every branch that matters', () => {
     // Prepare: a fixed sample, so that a generator that stops producing a case fails here.
     const sample = fc.sample(lifecycle, { numRuns: 400, seed: 20261128 });
