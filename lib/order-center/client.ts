@@ -123,6 +123,19 @@ export function createOrderCenterClient(options: OrderCenterClientOptions): Orde
     }
   }
 
+  /** The token, or the deadline's error if reading it outlasts the deadline (the read itself goes on). */
+  async function tokenBefore(deadline: number, outOfTime: () => Error): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(outOfTime()), Math.max(0, deadline - o.now()));
+    });
+    try {
+      return await Promise.race([o.tokens.getToken(), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   return {
     async call(call, body, query, callOptions = {}) {
       const deadline = callOptions.deadline ?? o.now() + o.defaultBudgetMs;
@@ -138,15 +151,14 @@ export function createOrderCenterClient(options: OrderCenterClientOptions): Orde
       let attempts = 0;
       let tokenRefetched = false;
       let transientFailures = 0;
+      const outOfTime = () =>
+        new TransientOrderCenterError(`deadline reached before attempt ${attempts + 1}`, { call, attempts });
       for (;;) {
+        if (deadline - o.now() <= 0) throw outOfTime();
+        const token = await tokenBefore(deadline, outOfTime);
+        // Measured after the token read: a slow SSM must not push an attempt past the deadline.
         const remaining = deadline - o.now();
-        if (remaining <= 0) {
-          throw new TransientOrderCenterError(`deadline reached before attempt ${attempts + 1}`, {
-            call,
-            attempts,
-          });
-        }
-        const token = await o.tokens.getToken();
+        if (remaining <= 0) throw outOfTime();
         attempts += 1;
         const outcome = await exchange(
           urlFor(call, token, query),

@@ -209,7 +209,11 @@ export function failureEnd(
   const { now, random, policy } = env;
   const error = { kind: failureKind(err), message: message(err) };
   const lastError = { ...error, at: now() };
-  if (err instanceof OutOfTimeError) {
+  // Out of time before anything was sent: not the Order Center's fault, no attempt counted.
+  if (
+    err instanceof OutOfTimeError ||
+    (err instanceof OrderCenterError && err.attempts === 0 && err.kind === 'transient')
+  ) {
     return { end: { syncState: 'pending', attempts: item.attempts, nextAttemptAt: now(), lastError }, error };
   }
   if (err instanceof OrderCenterError && err.kind === 'permanent') {

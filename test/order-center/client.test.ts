@@ -214,6 +214,28 @@ describe('failures end in the right typed error after the right number of attemp
     expect(Date.now() - started).toBeLessThan(900);
   });
 
+  it('sends nothing when reading the token outlasts the deadline', async () => {
+    // Prepare: SSM takes 400 ms to answer; the caller has 150 ms
+    const slow = {
+      getToken: () =>
+        new Promise<string>((resolve) => setTimeout(() => resolve(oc.issueToken(APP_KEY)), 400)),
+      invalidate: () => undefined,
+    };
+    const patient = createOrderCenterClient({ baseUrl: oc.url, tokens: slow });
+    const started = Date.now();
+
+    // Act
+    const error = await patient
+      .call('add/main/info', { Data: [order('O13')] }, { openId: OPEN_ID }, { deadline: started + 150 })
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(TransientOrderCenterError);
+    expect(error).toMatchObject({ attempts: 0 });
+    expect(Date.now() - started).toBeLessThan(350);
+    expect(oc.requests).toHaveLength(0);
+  });
+
   it('refetches the token once when Baidu says it expired, and succeeds', async () => {
     // Prepare
     await tokens.getToken();
