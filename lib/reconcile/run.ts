@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { LedgerItem, RecordedAnomaly } from '../ledger/types';
-import { OrderNotFoundError } from '../order-center/errors';
+import { OrderCenterError, OrderNotFoundError } from '../order-center/errors';
 import type { OrderData } from '../order-center/types';
 import { project, updateMainStatusBody } from '../projection';
 import { DEFAULT_BACKOFF } from '../sync/backoff';
 import { applyCall, plan } from '../sync/plan';
-import {
-  failureEnd,
-  pushOrder,
-  recordedAnomaly,
-  type PushOutcome,
-  type SyncDependencies,
-} from '../sync/push';
+import { failureEnd, pushOrder, recordedAnomaly, type SyncDependencies } from '../sync/push';
 import { mapPool } from './pool';
 import { countCall, emptySummary, tally, type ReconcileSummary } from './summary';
 
@@ -66,20 +60,24 @@ export async function runReconcile(
   const waitingBatches = new Map<string, StatusChange[]>();
   const taken = new Set<string>();
 
-  if (o.orderIds) {
-    await processOrders([...new Set(o.orderIds)]);
-  } else {
-    let cursor: string | undefined;
-    do {
-      if (!timeLeft()) break;
-      // Due by the run's start: an order that fails and backs off during the run waits for the next one.
-      const page = await deps.ledger.queryQueue('pending', { dueBy: startedAt, limit: o.pageSize, cursor });
-      await processOrders(page.entries.map((e) => e.orderId));
-      cursor = page.cursor;
-    } while (cursor);
+  try {
+    if (o.orderIds) {
+      await processOrders([...new Set(o.orderIds)]);
+    } else {
+      let cursor: string | undefined;
+      do {
+        if (!timeLeft()) break;
+        // Due by the run's start: an order that fails and backs off during the run waits for the next one.
+        const page = await deps.ledger.queryQueue('pending', { dueBy: startedAt, limit: o.pageSize, cursor });
+        await processOrders(page.entries.map((e) => e.orderId));
+        cursor = page.cursor;
+      } while (cursor);
+    }
+  } finally {
+    // What was taken is finished, even when time is short or the ledger failed: one call per user at most,
+    // `concurrency` at once, so no order stays leased until the lease runs out.
+    await mapPool([...waitingBatches.values()], o.concurrency, sendStatusBatch);
   }
-  // What was taken is finished, even when time is short: one call per user at most, `concurrency` at once.
-  await mapPool([...waitingBatches.values()], o.concurrency, sendStatusBatch);
   summary.stoppedEarly = !timeLeft();
   summary.durationMs = now() - startedAt;
   return summary;
@@ -91,7 +89,13 @@ export async function runReconcile(
       taken.add(orderId);
       summary.due += 1;
       if (!o.force) {
-        const leased = await deps.ledger.acquireLease(orderId, owner, o.deadline);
+        let leased: Awaited<ReturnType<typeof deps.ledger.acquireLease>>;
+        try {
+          leased = await deps.ledger.acquireLease(orderId, owner, o.deadline);
+        } catch {
+          tally(summary, { state: 'interrupted', calls: [] }); // still due: the next run takes it
+          return;
+        }
         if (leased === 'busy' || leased === 'missing') {
           tally(summary, { state: leased, calls: [] });
           return;
@@ -153,42 +157,41 @@ export async function runReconcile(
       if (err instanceof OrderNotFoundError) missing = new Set(err.items.map((i) => String(i.resource_id)));
       else failure = err;
     }
-    await Promise.all(
-      batch.map(async (change) => {
-        const { orderId, version } = change.item;
-        if (missing.has(orderId)) {
-          // Baidu lacks it: resend it whole (pushOrder takes over our lease).
-          tally(summary, await pushOrder(deps, orderId, { deadline: workDeadline, owner, force: true }));
-          return;
-        }
-        // The batch call is counted once, above; each order counts as pushed.
-        summary.pushed += 1;
-        const calls: PushOutcome['calls'] = [];
-        try {
-          if (failure) {
-            const policy = deps.backoff ?? DEFAULT_BACKOFF;
-            const { end } = failureEnd(change.item, failure, {
-              now,
-              random: deps.random ?? Math.random,
-              policy,
-            });
-            await deps.ledger.finishPush(orderId, owner, version, { ...end, anomalies: change.anomalies });
-            tally(summary, { state: end.syncState, calls });
-            return;
-          }
-          const done = await deps.ledger.finishPush(orderId, owner, version, {
-            syncState: 'synced',
-            attempts: 0,
-            nextAttemptAt: now(),
-            anomalies: change.anomalies,
-            ack: applyCall(change.item.ack, change.desired, { call: 'update/main/status' }),
-          });
-          tally(summary, { state: done === 'ok' ? 'synced' : 'pending', calls });
-        } catch {
-          // The ledger failed mid-way: the lease runs out and the order stays due.
-          tally(summary, { state: 'pending', calls });
-        }
-      }),
-    );
+    // One order Baidu refuses for good must not fail the rest of its user's batch: each goes out alone.
+    const permanent = failure instanceof OrderCenterError && failure.kind === 'permanent' && batch.length > 1;
+    const alone = batch.filter((c) => permanent || missing.has(c.item.orderId));
+    await Promise.all(batch.filter((c) => !alone.includes(c)).map((change) => settle(change, failure)));
+    // Sequentially, within this worker: calls in flight stay within `concurrency`.
+    for (const { item } of alone) {
+      const force = missing.has(item.orderId); // Baidu lacks it: resend it whole
+      tally(summary, await pushOrder(deps, item.orderId, { deadline: workDeadline, owner, force }));
+    }
+  }
+
+  /** Writes how a batched order ended: synced with what Baidu confirmed, or the batch's failure. */
+  async function settle(change: StatusChange, failure: unknown): Promise<void> {
+    const { orderId, version } = change.item;
+    // The batch call is counted once, in sendStatusBatch; each order counts as pushed.
+    summary.pushed += 1;
+    try {
+      if (failure) {
+        const policy = deps.backoff ?? DEFAULT_BACKOFF;
+        const { end } = failureEnd(change.item, failure, { now, random: deps.random ?? Math.random, policy });
+        await deps.ledger.finishPush(orderId, owner, version, { ...end, anomalies: change.anomalies });
+        tally(summary, { state: end.syncState, calls: [] });
+        return;
+      }
+      const done = await deps.ledger.finishPush(orderId, owner, version, {
+        syncState: 'synced',
+        attempts: 0,
+        nextAttemptAt: now(),
+        anomalies: change.anomalies,
+        ack: applyCall(change.item.ack, change.desired, { call: 'update/main/status' }),
+      });
+      tally(summary, { state: done === 'ok' ? 'synced' : 'pending', calls: [] });
+    } catch {
+      // The ledger failed mid-way: the lease runs out and the order stays due.
+      tally(summary, { state: 'pending', calls: [] });
+    }
   }
 }

@@ -202,6 +202,72 @@ describe('reconcile under load', () => {
   }, 60_000);
 });
 
+describe('reconcile when something fails for one order of a batch', () => {
+  /** Orders of one user, already in the Order Center, each with a new status-only fact. */
+  async function statusOnlyBatch(count: number): Promise<string[]> {
+    const prefix = uniqueId('one');
+    const later: Fact[] = [];
+    for (let i = 0; i < count; i++) {
+      const orderId = `${prefix}-${i}`;
+      const [placed] = lifecycle({
+        orderId,
+        openId: `${prefix}-user`,
+        category: 'physical',
+        random: seeded(i),
+      });
+      await record([placed!]);
+      later.push({
+        eventId: `${orderId}:s`,
+        kind: 'shipped',
+        source: 'merchant',
+        orderId,
+        occurredAt: placed!.occurredAt + 9,
+      });
+    }
+    await run();
+    await record(later);
+    stack.orderCenter.clearRequests();
+    return later.map((f) => f.orderId);
+  }
+
+  it('pushes each order alone when Baidu refuses the batch for good, so one bad order fails alone', async () => {
+    // Prepare: Baidu refuses the next call (the batch) with 2002
+    const ids = await statusOnlyBatch(5);
+    stack.orderCenter.setFaults({ failNext: ['param'] });
+
+    // Act
+    const summary = await run({ batchSize: 10 });
+
+    // Assess
+    expect(summary).toMatchObject({ due: 5, confirmed: 5, failed: 0 });
+    expect(statusCalls().map((c) => (c.body as { Data: unknown[] }).Data.length)).toEqual([5, 1, 1, 1, 1, 1]);
+    for (const id of ids) expect((await getService().ledger.get(id))?.syncState).toBe('synced');
+  });
+
+  it('still sends the batches it took when the ledger fails for one order, and leaves none leased', async () => {
+    // Prepare: the ledger cannot lease the first order
+    const ids = await statusOnlyBatch(4);
+    const broken: SyncDependencies = {
+      ...deps,
+      ledger: {
+        ...deps.ledger,
+        acquireLease: (orderId, owner, until) =>
+          orderId === ids[0]
+            ? Promise.reject(new Error('ledger down'))
+            : deps.ledger.acquireLease(orderId, owner, until),
+      },
+    };
+
+    // Act
+    const summary = await runReconcile(broken, { deadline: Date.now() + 60_000, batchSize: 10 });
+
+    // Assess
+    expect(summary).toMatchObject({ due: 4, confirmed: 3, pending: 1 });
+    for (const id of ids) expect((await getService().ledger.get(id))?.leaseOwner).toBeUndefined();
+    expect((await getService().ledger.get(ids[0]!))?.syncState).toBe('pending');
+  });
+});
+
 describe('the reconcile function', () => {
   it('dry run: makes no call and changes no item', async () => {
     // Prepare
