@@ -2,7 +2,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.serverless/', '.esbuild/', 'coverage/', 'bench/results.json'] },
+  {
+    ignores: ['node_modules/', '.serverless/', '.esbuild/', '.esbuild-*/', 'coverage/', 'bench/results.json'],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -366,7 +366,8 @@ async function main(): Promise<number> {
   console.log(
     'Starting dynalite, the SSM stand-in, the local Order Center and serverless-offline (free ports)...',
   );
-  const service = await startLocalService({ reconcileEveryMinutes: false });
+  // Its own bundle folder: a running `npm start` (.esbuild-local) and the demo never share one.
+  const service = await startLocalService({ reconcileEveryMinutes: false, workFolder: '.esbuild-demo' });
   running.service = service;
   console.log(`  ready in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 

@@ -15,6 +15,11 @@ export interface LocalServiceOptions {
   /** serverless-offline's own output, as it comes */
   onOutput?: (chunk: string) => void;
   readyTimeoutMs?: number;
+  /**
+   * serverless-esbuild's work folder: its own per kind of run, so `npm run package` (which deletes
+   * `.esbuild/` when done) cannot pull the bundles from under a running `npm start`. Default `.esbuild-local`.
+   */
+  workFolder?: string;
 }
 
 export interface LocalServiceUrls {
@@ -50,10 +55,13 @@ export class LocalInvokeError extends Error {
 
 const portOf = (url: string): number => Number(new URL(url).port);
 
+const DEFAULT_WORK_FOLDER = '.esbuild-local';
+
 /** The serverless.yml params that point the functions at the stack; provider.environment reads them. */
 export function offlineParams(
   stack: LocalStack,
   reconcileEveryMinutes: number | false,
+  workFolder = DEFAULT_WORK_FOLDER,
 ): Record<string, string> {
   const schedule: Record<string, string> =
     reconcileEveryMinutes === false
@@ -63,6 +71,7 @@ export function offlineParams(
     orderCenterBaseUrl: stack.env.ORDER_CENTER_BASE_URL as string,
     baiduAppKey: stack.appKey,
     cashierAppKey: stack.env.CASHIER_APP_KEY as string,
+    esbuildWorkFolder: workFolder,
     ...schedule,
   };
 }
@@ -107,7 +116,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       host: LOCAL_HOST,
       httpPort: ports.http,
       lambdaPort: ports.lambda,
-      params: offlineParams(stack, options.reconcileEveryMinutes ?? false),
+      params: offlineParams(stack, options.reconcileEveryMinutes ?? false, options.workFolder),
       env: { ...process.env, ...stack.env },
       onOutput: options.onOutput,
       readyTimeoutMs: options.readyTimeoutMs,

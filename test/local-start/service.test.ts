@@ -14,8 +14,14 @@ describe('offlineParams', () => {
       orderCenterBaseUrl: 'http://127.0.0.1:4010',
       baiduAppKey: 'local-app-key',
       cashierAppKey: 'local-cashier-app-key',
+      esbuildWorkFolder: '.esbuild-local',
       reconcileSchedule: 'rate(5 minutes)',
     });
+  });
+
+  it('bundles into a work folder of its own, never the one `serverless package` deletes', () => {
+    expect(offlineParams(stack, false).esbuildWorkFolder).not.toBe('.esbuild');
+    expect(offlineParams(stack, false, '.esbuild-demo').esbuildWorkFolder).toBe('.esbuild-demo');
   });
 
   it('turns the reconcile schedule off when asked to', () => {
