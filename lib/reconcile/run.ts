@@ -88,18 +88,20 @@ export async function runReconcile(
       if (!timeLeft() || taken.has(orderId)) return;
       taken.add(orderId);
       summary.due += 1;
+      let leased: LedgerItem | undefined;
       if (!o.force) {
-        let leased: Awaited<ReturnType<typeof deps.ledger.acquireLease>>;
+        let lease: Awaited<ReturnType<typeof deps.ledger.acquireLease>>;
         try {
-          leased = await deps.ledger.acquireLease(orderId, owner, o.deadline);
+          lease = await deps.ledger.acquireLease(orderId, owner, o.deadline);
         } catch {
           tally(summary, { state: 'interrupted', calls: [] }); // still due: the next run takes it
           return;
         }
-        if (leased === 'busy' || leased === 'missing') {
-          tally(summary, { state: leased, calls: [] });
+        if (lease === 'busy' || lease === 'missing') {
+          tally(summary, { state: lease, calls: [] });
           return;
         }
+        leased = lease;
         const change = statusOnly(leased);
         if (change) {
           // The worker that fills a user's batch sends it: calls in flight stay within `concurrency`.
@@ -108,7 +110,11 @@ export async function runReconcile(
           return;
         }
       }
-      tally(summary, await pushOrder(deps, orderId, { deadline: workDeadline, owner, force: o.force }));
+      // Already leased (and read): pushOrder starts from that item instead of leasing it again.
+      tally(
+        summary,
+        await pushOrder(deps, orderId, { deadline: workDeadline, owner, force: o.force, leased }),
+      );
     });
   }
 
@@ -164,7 +170,10 @@ export async function runReconcile(
     // Sequentially, within this worker: calls in flight stay within `concurrency`.
     for (const { item } of alone) {
       const force = missing.has(item.orderId); // Baidu lacks it: resend it whole
-      tally(summary, await pushOrder(deps, item.orderId, { deadline: workDeadline, owner, force }));
+      tally(
+        summary,
+        await pushOrder(deps, item.orderId, { deadline: workDeadline, owner, force, leased: item }),
+      );
     }
   }
 

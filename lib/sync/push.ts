@@ -26,6 +26,8 @@ export interface PushOptions {
   force?: boolean;
   /** lease owner; a caller that already holds the order's lease (reconcile) passes its own */
   owner?: string;
+  /** the order as that caller leased it: the first round uses it instead of taking the lease again */
+  leased?: LedgerItem;
 }
 
 export interface CallRecord {
@@ -82,17 +84,23 @@ export async function pushOrder(
   /** confirmed by Baidu, not yet in the ledger */
   let unsaved: OrderData | undefined;
 
+  /** The ledger failed: the order stays due (or leased until the lease runs out), nothing is lost. */
+  const interrupted = (err: unknown): PushOutcome => ({
+    orderId,
+    state: 'interrupted',
+    calls,
+    error: { kind: failureKind(err), message: message(err) },
+  });
+
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     let item: LedgerItem | 'busy' | 'missing';
     try {
-      item = await deps.ledger.acquireLease(orderId, owner, options.deadline + LEASE_MARGIN_MS);
+      item =
+        round === 0 && options.leased
+          ? options.leased
+          : await deps.ledger.acquireLease(orderId, owner, options.deadline + LEASE_MARGIN_MS);
     } catch (err) {
-      return {
-        orderId,
-        state: 'interrupted',
-        calls,
-        error: { kind: failureKind(err), message: message(err) },
-      };
+      return interrupted(err);
     }
     if (item === 'busy' || item === 'missing') return { orderId, state: item, calls };
 
@@ -101,12 +109,7 @@ export async function pushOrder(
     try {
       finished = await deps.ledger.finishPush(orderId, owner, item.version, end);
     } catch (err) {
-      return {
-        orderId,
-        state: 'interrupted',
-        calls,
-        error: { kind: failureKind(err), message: message(err) },
-      };
+      return interrupted(err);
     }
     if (finished === 'ok') return { orderId, state: end.syncState, calls, error };
     // A fact arrived meanwhile: go round again while there is time, else leave it due for reconcile.

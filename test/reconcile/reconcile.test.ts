@@ -202,6 +202,32 @@ describe('reconcile under load', () => {
   }, 60_000);
 });
 
+describe('reconcile and the ledger', () => {
+  it('leases each order once: the push starts from the item the lease returned', async () => {
+    // Prepare: three new orders (each needs add/main/info, pushed one by one)
+    const byOrder = await recordOrders(3, 41);
+    let leases = 0;
+    const counted: SyncDependencies = {
+      ...deps,
+      ledger: {
+        ...deps.ledger,
+        acquireLease: (...args) => {
+          leases += 1;
+          return deps.ledger.acquireLease(...args);
+        },
+      },
+    };
+
+    // Act
+    const summary = await runReconcile(counted, { deadline: Date.now() + 60_000 });
+
+    // Assess
+    expect(summary).toMatchObject({ due: 3, confirmed: 3 });
+    expect(leases).toBe(3);
+    expect(mismatches(stack.orderCenter, byOrder, stack.appKey)).toEqual([]);
+  });
+});
+
 describe('reconcile when something fails for one order of a batch', () => {
   /** Orders of one user, already in the Order Center, each with a new status-only fact. */
   async function statusOnlyBatch(count: number): Promise<string[]> {
