@@ -3,7 +3,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.serverless/', '.esbuild/', '.esbuild-*/', 'coverage/', 'bench/results.json'],
+    ignores: [
+      'node_modules/',
+      '.serverless/',
+      '.serverless-*/',
+      '.esbuild/',
+      '.esbuild-*/',
+      'coverage/',
+      'bench/results.json',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,

@@ -1,0 +1,39 @@
+/**
+ * The deploys `npm run check:template` packages and checks: the default stage exactly as
+ * `npm run package` builds it, and a production-like stage with every optional parameter of
+ * serverless.yml set (test/template/stages.test.ts holds this list to serverless.yml's `${param:...}`).
+ * Each stage packages into a folder of its own. `serverless package` empties .serverless/ whatever
+ * folder it writes to, so the default stage goes last: .serverless/ ends as `npm run package` leaves it.
+ */
+export interface PackagedStage {
+  name: string;
+  /** Where `serverless package` writes the zips and the templates, relative to the repository. */
+  dir: string;
+  /** The arguments after `serverless package`. */
+  args: string[];
+}
+
+/** A value for each `${param:...}` of serverless.yml, none of them its default. Dummies: nothing is deployed. */
+export const PROD_PARAMS: Readonly<Record<string, string>> = {
+  orderCenterBaseUrl: 'https://order-center.example.com',
+  baiduAppKey: 'TemplateCheckAppKey',
+  cashierAppKey: 'TemplateCheckCashierAppKey',
+  reconcileSchedule: 'rate(15 minutes)',
+  reconcileEnabled: 'false',
+  esbuildWorkFolder: '.esbuild-prod',
+};
+
+export const STAGES: readonly PackagedStage[] = [
+  {
+    name: 'prod, every optional parameter set',
+    dir: '.serverless-prod',
+    args: [
+      '--stage',
+      'prod',
+      '--package',
+      '.serverless-prod',
+      ...Object.entries(PROD_PARAMS).map(([name, value]) => `--param=${name}=${value}`),
+    ],
+  },
+  { name: 'default stage (as npm run package)', dir: '.serverless', args: [] },
+];
