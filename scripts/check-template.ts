@@ -23,6 +23,7 @@ function packageStage(stage: PackagedStage): Promise<{ code: number; output: str
   return new Promise((resolve, reject) => {
     const child = spawn(SERVERLESS, ['package', ...stage.args], {
       cwd: ROOT,
+      env: { ...stage.env, ...process.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -27,4 +27,8 @@ describe('the stages the template check packages', () => {
   it('packages the default stage last, so .serverless/ ends as npm run package leaves it', () => {
     expect(STAGES.at(-1)).toEqual(expect.objectContaining({ dir: '.serverless', args: [] }));
   });
+
+  it('gives the default stage an AppKey only through the environment, which the caller may override', () => {
+    expect(STAGES.at(-1)!.env).toEqual({ BAIDU_APP_KEY: expect.any(String) });
+  });
 });
