@@ -10,96 +10,9 @@
  */
 const { readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const BASE64_VALUE = new Map([...BASE64].map((char, i) => [char, i]));
-
-/** One Base64 VLQ segment field list: `AAgBC` -> [0, 0, 16, 1]. */
-function decodeSegment(text) {
-  const values = [];
-  let value = 0;
-  let shift = 0;
-  for (const char of text) {
-    const digit = BASE64_VALUE.get(char);
-    if (digit === undefined) throw new Error(`source map mappings: "${char}" is not Base64`);
-    value += (digit & 31) << shift;
-    if (digit & 32) {
-      shift += 5;
-    } else {
-      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return values;
-}
-
-function encodeValue(value) {
-  let rest = value < 0 ? (-value << 1) | 1 : value << 1;
-  let out = '';
-  do {
-    let digit = rest & 31;
-    rest >>>= 5;
-    if (rest > 0) digit |= 32;
-    out += BASE64[digit];
-  } while (rest > 0);
-  return out;
-}
-
-/**
- * The mappings as lines of segments with absolute values:
- * [column] or [column, source, line, sourceColumn] or [column, source, line, sourceColumn, name].
- */
-function decodeMappings(mappings) {
-  let source = 0;
-  let line = 0;
-  let sourceColumn = 0;
-  let name = 0;
-  return mappings.split(';').map((text) => {
-    let column = 0;
-    if (text === '') return [];
-    return text.split(',').map((segmentText) => {
-      const fields = decodeSegment(segmentText);
-      column += fields[0];
-      if (fields.length === 1) return [column];
-      source += fields[1];
-      line += fields[2];
-      sourceColumn += fields[3];
-      if (fields.length === 4) return [column, source, line, sourceColumn];
-      name += fields[4];
-      return [column, source, line, sourceColumn, name];
-    });
-  });
-}
-
-function encodeMappings(lines) {
-  let source = 0;
-  let line = 0;
-  let sourceColumn = 0;
-  let name = 0;
-  return lines
-    .map((segments) => {
-      let column = 0;
-      return segments
-        .map((segment) => {
-          let text = encodeValue(segment[0] - column);
-          column = segment[0];
-          if (segment.length === 1) return text;
-          text += encodeValue(segment[1] - source) + encodeValue(segment[2] - line);
-          text += encodeValue(segment[3] - sourceColumn);
-          source = segment[1];
-          line = segment[2];
-          sourceColumn = segment[3];
-          if (segment.length === 5) {
-            text += encodeValue(segment[4] - name);
-            name = segment[4];
-          }
-          return text;
-        })
-        .join(',');
-    })
-    .join(';');
-}
+// Decoded, mappings are lines of segments with absolute values: [column] or
+// [column, source, line, sourceColumn] or [column, source, line, sourceColumn, name].
+const { decode, encode } = require('@jridgewell/sourcemap-codec');
 
 const isDependency = (source) => /(^|[/\\])node_modules[/\\]/.test(source);
 
@@ -113,7 +26,7 @@ function trimSourceMap(map, keep = (source) => !isDependency(source)) {
   const nameIndex = new Map();
   const sources = [];
   const names = [];
-  const lines = decodeMappings(map.mappings).map((segments) => {
+  const lines = decode(map.mappings).map((segments) => {
     const kept = [];
     let mapped = false;
     for (const segment of segments) {
@@ -139,7 +52,7 @@ function trimSourceMap(map, keep = (source) => !isDependency(source)) {
     }
     return kept;
   });
-  const trimmed = { ...map, sources, names, mappings: encodeMappings(lines) };
+  const trimmed = { ...map, sources, names, mappings: encode(lines) };
   if (Array.isArray(map.sourcesContent)) {
     trimmed.sourcesContent = [...sourceIndex.keys()].map((i) => map.sourcesContent[i]);
   }
@@ -171,5 +84,3 @@ function ownCodeSourceMaps() {
 module.exports = () => [ownCodeSourceMaps()];
 module.exports.ownCodeSourceMaps = ownCodeSourceMaps;
 module.exports.trimSourceMap = trimSourceMap;
-module.exports.decodeMappings = decodeMappings;
-module.exports.encodeMappings = encodeMappings;
