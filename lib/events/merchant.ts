@@ -24,6 +24,16 @@ export interface ParseMerchantEventOptions {
 /** How far ahead of our clock an event may claim to have happened: beyond it the clock is not the cause. */
 export const MAX_FUTURE_SECONDS = 86_400;
 
+/** Milliseconds since 1970 pass 1e12 in 2001; seconds reach it only in the year 33658. */
+const MILLISECONDS_FROM = 1e12;
+
+/** A time far ahead is most often JavaScript's Date.now(): say so, and what it is in seconds. */
+function futureTimeMessage(time: number, now: number): string {
+  return time >= MILLISECONDS_FROM
+    ? `Unix seconds expected; this looks like milliseconds (${Math.floor(time / 1000)} in seconds)`
+    : `must not be more than a day ahead of now (${now})`;
+}
+
 const KINDS: Record<MerchantEventType, FactKind> = {
   'order-placed': 'placed',
   'payment-succeeded': 'paid',
@@ -95,7 +105,7 @@ const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
     reads: ['occurredAt'],
     check: (event, now) =>
       event.occurredAt > now + MAX_FUTURE_SECONDS
-        ? [{ path: 'occurredAt', message: `must not be more than a day ahead of now (${now})` }]
+        ? [{ path: 'occurredAt', message: futureTimeMessage(event.occurredAt, now) }]
         : [],
   },
   {

@@ -127,6 +127,12 @@ describe('parseMerchantEvent rejects', () => {
       'occurredAt',
       `must not be more than a day ahead of now (${NOW})`,
     ],
+    [
+      'order-completed',
+      [['occurredAt', NOW * 1000 + 123]],
+      'occurredAt',
+      `Unix seconds expected; this looks like milliseconds (${NOW} in seconds)`,
+    ],
     ['order-completed', [['orderId', DELETE]], 'orderId', REQUIRED],
     ['order-completed', [['orderId', '']], 'orderId', REQUIRED],
     ['order-completed', [['orderId', 2221554346520]], 'orderId', STRING],
