@@ -55,6 +55,8 @@ main { max-width: 480px; margin: 0 auto; padding: 10px 10px 24px; }
 .hidden-note { margin: -4px 0 8px; font-size: 12px; color: #999; }
 .product { display: flex; gap: 10px; padding: 8px 0; }
 .thumb { flex: none; width: 72px; height: 72px; border-radius: 6px; background: #f0f0f0; object-fit: cover; overflow: hidden; font-size: 10px; line-height: 1.3; color: #999; display: flex; align-items: center; justify-content: center; text-align: center; word-break: break-all; }
+img.thumb { position: relative; }
+img.thumb::after { content: '无图'; position: absolute; inset: 0; background: #f0f0f0; display: flex; align-items: center; justify-content: center; }
 .info { flex: 1; min-width: 0; }
 .name { margin: 0; font-size: 14px; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; overflow: hidden; }
 .sku { margin: 4px 0 0; padding: 0; list-style: none; font-size: 12px; color: #999; }
@@ -161,7 +163,8 @@ ${renderDetailLink(MainOrder.OrderDetail)}
 
 function renderProduct(product: Product): SafeHtml {
   const src = safeHttpUrl(product.ImgList?.[0]);
-  // Offline the image may never load: the box keeps its size and shows the alt text instead.
+  // Offline the image may never load: the box keeps its size and shows 无图 as a missing image does (a
+  // broken image renders its ::after, a loaded one does not; no script needed).
   const thumb = src
     ? markup`<img class="thumb" src="${src}" alt="${product.Name}" width="72" height="72" loading="lazy" referrerpolicy="no-referrer">`
     : markup`<div class="thumb" role="img" aria-label="${product.Name}">无图</div>`;

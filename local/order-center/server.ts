@@ -305,6 +305,9 @@ class LocalOrderCenterServer implements LocalOrderCenter {
           body: renderOrdersPage(this.orders(), { openId: query.get('open_id') || undefined }),
           contentType: 'text/html; charset=utf-8',
         }));
+      // Browsers ask for it by themselves when they open the page: no icon, but no 404 either.
+      case '/favicon.ico':
+        return only('GET', () => ({ status: 204, body: '' }));
       case '/orders':
         return only('GET', () => ({ status: 200, body: this.orders() }));
       case '/requests':

@@ -156,6 +156,57 @@ async function attributeOfEach(page: Page, selector: string, name: string): Prom
   return Promise.all(Array.from({ length: count }, (_, i) => all.nth(i).getAttribute(name)));
 }
 
+/**
+ * How far two PNGs of one size are apart: the share of pixels that differ by more than `tolerance` in a
+ * channel (antialiasing of rounded corners differs by less). Decoded by Chromium, in a blank page.
+ */
+interface BrowserGlobals {
+  Image: new () => { src: string; width: number; height: number; decode(): Promise<void> };
+  document: {
+    createElement(tag: 'canvas'): {
+      width: number;
+      height: number;
+      getContext(kind: '2d'): {
+        drawImage(image: object, x: number, y: number): void;
+        getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+      } | null;
+    };
+  };
+}
+
+async function pixelsApart(context: BrowserContext, a: Buffer, b: Buffer, tolerance = 48): Promise<number> {
+  const blank = await context.newPage();
+  try {
+    return await blank.evaluate(
+      async ([a, b, tolerance]) => {
+        // The page's globals (tsconfig has no DOM types: only this function runs in a browser).
+        const { Image, document } = globalThis as unknown as BrowserGlobals;
+        const decode = async (base64: string) => {
+          const image = new Image();
+          image.src = `data:image/png;base64,${base64}`;
+          await image.decode();
+          const canvas = document.createElement('canvas');
+          canvas.width = image.width;
+          canvas.height = image.height;
+          const draw = canvas.getContext('2d')!;
+          draw.drawImage(image, 0, 0);
+          return draw.getImageData(0, 0, image.width, image.height).data;
+        };
+        const [pa, pb] = [await decode(a), await decode(b)];
+        if (pa.length !== pb.length) return 1;
+        let apart = 0;
+        for (let i = 0; i < pa.length; i += 4) {
+          if ([0, 1, 2, 3].some((c) => Math.abs(pa[i + c]! - pb[i + c]!) > tolerance)) apart += 1;
+        }
+        return apart / (pa.length / 4);
+      },
+      [a.toString('base64'), b.toString('base64'), tolerance] as const,
+    );
+  } finally {
+    await blank.close();
+  }
+}
+
 /** The whole page as a PNG, for a person to look at (kept when SCREENSHOT_DIR is set). */
 async function screenshot(page: Page, file: string): Promise<void> {
   await page.screenshot({ path: file, fullPage: true });
@@ -260,7 +311,7 @@ describe('the local Order Center page in Chromium', () => {
     await screenshot(page, join(shots, 'orders.png'));
   });
 
-  it('keeps the layout when images cannot load: fixed boxes with their alt text, and nothing else fetched', async () => {
+  it('keeps the layout when images cannot load: fixed boxes showing 无图 as a missing image does, and nothing else fetched', async () => {
     // Prepare
     await callCenter(center, 'add/main/info', { Data: [physicalOrder()] });
     const imageTried = page.waitForEvent('requestfailed', (req) => req.url() === IMAGE);
@@ -279,6 +330,10 @@ describe('the local Order Center page in Chromium', () => {
     for (const box of [await img.boundingBox(), await placeholder.boundingBox()]) {
       expect(box && { width: box.width, height: box.height }).toEqual({ width: 72, height: 72 });
     }
+    // The image that failed looks exactly like the product that has none: 无图, not a broken-image icon.
+    await expect(pixelsApart(context, await img.screenshot(), await placeholder.screenshot())).resolves.toBe(
+      0,
+    );
     expect(blocked).toEqual([IMAGE]);
     expect(pageErrors).toEqual([]);
   });

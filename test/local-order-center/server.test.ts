@@ -92,6 +92,15 @@ describe('local Order Center: HTTP edges', () => {
     });
   });
 
+  it('answers the browser asking for /favicon.ico with 204, not a 404, and logs it as no call', async () => {
+    // Act
+    const res = await fetch(`${center.url}/favicon.ico`);
+    // Assess
+    expect(res.status).toBe(204);
+    await expect(res.text()).resolves.toBe('');
+    expect(center.requests).toEqual([]);
+  });
+
   it('answers DELETE on the OAuth path with 405', async () => {
     // Act
     const res = await fetch(`${center.url}/oauth/2.0/token`, { method: 'DELETE' });
