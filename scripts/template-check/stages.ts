@@ -15,7 +15,10 @@ export interface PackagedStage {
   env: Readonly<Record<string, string>>;
 }
 
-/** A value for each `${param:...}` of serverless.yml, none of them its default. Dummies: nothing is deployed. */
+/**
+ * A value for each `${param:...}` of serverless.yml, none of them its default (logRetentionDays: one
+ * that CloudWatch Logs allows). Dummies: nothing is deployed.
+ */
 export const PROD_PARAMS: Readonly<Record<string, string>> = {
   orderCenterBaseUrl: 'https://order-center.example.com',
   baiduAppKey: 'TemplateCheckAppKey',
@@ -23,6 +26,13 @@ export const PROD_PARAMS: Readonly<Record<string, string>> = {
   reconcileSchedule: 'rate(15 minutes)',
   reconcileEnabled: 'false',
   esbuildWorkFolder: '.esbuild-prod',
+  // Issue 14's (operations) parameters, set ahead of its merge; passing one that serverless.yml does not
+  // read changes nothing.
+  logRetentionDays: '90',
+  reconcileConcurrency: '2',
+  rotateTokenConcurrency: '1',
+  alarmEmail: 'ops@example.com',
+  oldestDueAlarmSeconds: '900',
 };
 
 export const STAGES: readonly PackagedStage[] = [

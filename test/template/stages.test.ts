@@ -11,9 +11,9 @@ const yml = readFileSync(path.resolve(__dirname, '../../serverless.yml'), 'utf8'
 const declared = [...new Set([...yml.matchAll(/\$\{param:([A-Za-z0-9_-]+)/g)].map((match) => match[1]!))];
 
 describe('the stages the template check packages', () => {
-  it('sets every parameter serverless.yml reads, and only those', () => {
+  it('sets every parameter serverless.yml reads', () => {
     expect(declared.length).toBeGreaterThan(0);
-    expect(Object.keys(PROD_PARAMS).sort()).toEqual(declared.sort());
+    expect(declared.filter((name) => !(name in PROD_PARAMS))).toEqual([]);
   });
 
   it('passes each parameter to the production-like stage, which packages into a folder of its own', () => {
