@@ -1,3 +1,5 @@
+import type { RefundAuditPolicy } from './events/types';
+
 /** The service's configuration (CONTRACT.md section 7), read from the environment once and checked. */
 export interface Config {
   stage: string;
@@ -11,7 +13,14 @@ export interface Config {
   /** the cashier appKey (-> pm_app_key); undefined when not set */
   cashierAppKey?: string;
   ledgerTable: string;
+  /** how Baidu's refund audits are answered (CONTRACT section 5b) */
+  refundAuditPolicy: RefundAuditPolicy;
 }
+
+export const REFUND_AUDIT_POLICIES: readonly RefundAuditPolicy[] = ['match', 'approve', 'manual'];
+
+const isPolicy = (given: string): given is RefundAuditPolicy =>
+  (REFUND_AUDIT_POLICIES as readonly string[]).includes(given);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -40,6 +49,10 @@ export function loadConfig(env: Env = process.env): Config {
       problems.push(`${name} must be an SSM parameter path starting with /, got "${given}"`);
     return given;
   };
+  const policy = value(env, 'REFUND_AUDIT_POLICY') ?? 'match';
+  if (!isPolicy(policy)) {
+    problems.push(`REFUND_AUDIT_POLICY must be one of ${REFUND_AUDIT_POLICIES.join(', ')}, got "${policy}"`);
+  }
   const config: Config = {
     stage,
     orderCenterBaseUrl: orderCenterBaseUrl.replace(/\/+$/, ''),
@@ -50,6 +63,7 @@ export function loadConfig(env: Env = process.env): Config {
     cashierPublicKeyParam: param('CASHIER_PUBLIC_KEY_PARAM', 'cashier-public-key'),
     cashierAppKey: value(env, 'CASHIER_APP_KEY'),
     ledgerTable: value(env, 'LEDGER_TABLE') ?? `swan-order-sync-${stage}-ledger`,
+    refundAuditPolicy: isPolicy(policy) ? policy : 'match',
   };
   if (problems.length > 0) throw new ConfigError(`configuration: ${problems.join('; ')}`);
   return config;

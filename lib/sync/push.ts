@@ -249,5 +249,21 @@ export function recordedAnomaly(anomaly: Anomaly): RecordedAnomaly {
         eventId: anomaly.eventId,
         detail: `an update of after-sale order ${anomaly.refundId}, which was never requested`,
       };
+    case 'cashier-refund-failed':
+      return {
+        code: anomaly.code,
+        eventId: anomaly.eventId,
+        detail:
+          `Baidu's cashier says refund batch ${anomaly.refundBatchId} failed` +
+          (anomaly.refundId === undefined ? '' : ` (after-sale order ${anomaly.refundId}, left as it was)`),
+      };
+    case 'refund-result-unlinked':
+      return {
+        code: anomaly.code,
+        eventId: anomaly.eventId,
+        detail:
+          `Baidu's cashier says refund batch ${anomaly.refundBatchId} succeeded, but no after-sale order is ` +
+          'linked to it yet: kept, and applied once an audit approval or a merchant refund names the batch',
+      };
   }
 }
