@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../lib/logger';
 import {
+  decideRefundAuditByOperator,
   dryRun,
   metrics,
   parseReconcileCommand,
@@ -22,7 +23,8 @@ function setting(name: string, fallback: number): number {
 /**
  * The schedule's safety net and the operator's tool (`serverless invoke -f reconcile --data '...'`):
  * `{}` or a schedule pushes what is due; `{"orderIds":[...]}` (with `"force":true`: whole) pushes those;
- * `{"dryRun":true}` shows the plan; `{"revive":true}` revives dead orders; `{"report":true}` lists problems.
+ * `{"dryRun":true}` shows the plan; `{"revive":true}` revives dead orders; `{"report":true}` lists problems;
+ * `{"refundAudit":{"orderId","refundBatchId","decision"}}` answers an audit Baidu's cashier asked.
  */
 async function reconcile(event: unknown, context: Context) {
   const command = parseReconcileCommand(event);
@@ -38,6 +40,14 @@ async function reconcile(event: unknown, context: Context) {
       const revived = await revive(ledger, command.orderIds);
       logger.info('reconcile revived dead orders', { revived: revived.length });
       return { revived };
+    }
+    case 'refundAudit': {
+      const decided = await decideRefundAuditByOperator(
+        { ledger, bizAppId: config.appKey, policy: config.refundAuditPolicy },
+        command,
+      );
+      logger.info('reconcile refund audit decided', { ...decided });
+      return { refundAudit: decided };
     }
     case 'report': {
       const found = await report(ledger, config.appKey);

@@ -104,6 +104,8 @@ export interface Ledger {
   ): Promise<QueuePage>;
   /** Every order with anomalies recorded (a full scan: for operators' reports, not for hot paths). */
   listAnomalies(): Promise<{ orderId: string; anomalies: RecordedAnomaly[] }[]>;
+  /** Every order Baidu's refund audit asked about, with its recorded audit answers (a full scan, as above). */
+  listRefundAudits(): Promise<{ orderId: string; audits: Fact[] }[]>;
   /** Puts a dead order back to pending, due now. False if it was not dead. */
   revive(orderId: string): Promise<boolean>;
 }

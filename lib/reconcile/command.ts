@@ -1,5 +1,6 @@
 import * as yup from 'yup';
 import { InvalidInputError, issuesFromYup } from '../validation';
+import { parseRefundAuditCommand, type RefundAuditCommand } from './refund-audit';
 
 /** What an invocation of reconcile asks for. */
 export type ReconcileCommand =
@@ -7,7 +8,8 @@ export type ReconcileCommand =
   | { kind: 'push'; orderIds: string[]; force: boolean }
   | { kind: 'dryRun'; orderIds?: string[]; force: boolean }
   | { kind: 'revive'; orderIds?: string[] }
-  | { kind: 'report' };
+  | { kind: 'report' }
+  | RefundAuditCommand;
 
 const MAX_ORDER_IDS = 500;
 
@@ -30,7 +32,8 @@ const schema = yup
     report: yup.boolean().strict(),
   })
   .noUnknown(
-    ({ unknown }) => `unknown field ${String(unknown)}: use orderIds, force, dryRun, revive or report`,
+    ({ unknown }) =>
+      `unknown field ${String(unknown)}: use orderIds, force, dryRun, revive, report or refundAudit`,
   )
   .strict()
   .test('one-operation', 'choose one of dryRun, revive and report', (v) => {
@@ -56,11 +59,12 @@ export function parseReconcileCommand(event: unknown): ReconcileCommand {
       'invalid reconcile command',
     );
   }
+  if (Object.hasOwn(event, 'refundAudit')) return parseRefundAuditCommand(event as Record<string, unknown>);
   const unknown = Object.keys(event).filter((key) => !Object.hasOwn(schema.fields, key));
   if (unknown.length > 0) {
     const issues = unknown.map((key) => ({
       path: key,
-      message: `unknown field ${key}: use orderIds, force, dryRun, revive or report`,
+      message: `unknown field ${key}: use orderIds, force, dryRun, revive, report or refundAudit`,
     }));
     throw new InvalidInputError(issues, 'invalid reconcile command');
   }

@@ -11,3 +11,11 @@ export {
 export { runReconcile, type ReconcileOptions } from './run';
 export { type ReconcileSummary } from './summary';
 export { metrics, recordRunMetrics } from './metrics';
+export {
+  decideRefundAuditByOperator,
+  parseRefundAuditCommand,
+  refundAuditReport,
+  type RefundAuditCommand,
+  type RefundAuditDecided,
+  type RefundAuditEntry,
+} from './refund-audit';

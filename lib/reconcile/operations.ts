@@ -1,6 +1,7 @@
 import type { Ledger, LedgerItem, QueueName, RecordedAnomaly } from '../ledger/types';
 import { project } from '../projection';
 import { plan, type PlannedCall } from '../sync/plan';
+import { refundAuditReport, type RefundAuditEntry } from './refund-audit';
 
 /** Every entry of a queue, page by page. */
 async function* queue(ledger: Ledger, name: QueueName, dueBy?: number): AsyncGenerator<string> {
@@ -84,6 +85,8 @@ export interface Report {
   waiting: WaitingOrder[];
   /** orders whose facts hold something a person should look at (e.g. a cashier amount that differs) */
   anomalies: { orderId: string; anomalies: RecordedAnomaly[] }[];
+  /** every answer given to Baidu's refund audit: what it asked, what we answered, why (CONTRACT section 5b) */
+  refundAudits: RefundAuditEntry[];
 }
 
 /** Failed and dead orders with their last error, and orders still waiting for a snapshot. */
@@ -107,5 +110,10 @@ export async function report(ledger: Ledger, bizAppId: string): Promise<Report> 
     if (!projection.ready)
       waiting.push({ orderId, paidByCashier: projection.paidByCashier, since: item.createdAt });
   }
-  return { problems, waiting, anomalies: await ledger.listAnomalies() };
+  return {
+    problems,
+    waiting,
+    anomalies: await ledger.listAnomalies(),
+    refundAudits: await refundAuditReport(ledger),
+  };
 }
