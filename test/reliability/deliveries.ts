@@ -9,7 +9,12 @@ import {
   type MerchantEventType,
   type OrderSnapshot,
 } from '../../lib/events';
-import { paidNotifyFields, signedNotifyForm } from '../../local/cashier';
+import {
+  paidNotifyFields,
+  refundAuditFields,
+  refundResultFields,
+  signedNotifyForm,
+} from '../../local/cashier';
 import { lifecycle, seeded } from '../helpers/lifecycles';
 import { httpEvent, unixNow } from '../http/helpers';
 
@@ -26,6 +31,18 @@ export const ROUTE_KEYS = [
 ] as const;
 
 export type RouteKey = (typeof ROUTE_KEYS)[number];
+
+/** The cashier's refund callbacks (CONTRACT section 5b): tried by the bad-input and security suites. */
+export const REFUND_CALLBACK_ROUTE_KEYS = ['POST /baidu/refund-audit', 'POST /baidu/refund-notify'] as const;
+export type RefundCallbackRouteKey = (typeof REFUND_CALLBACK_ROUTE_KEYS)[number];
+
+/** The fields of a refund callback for the order as Baidu's cashier posts them, unsigned. */
+export function refundCallbackFields(route: RefundCallbackRouteKey, orderId: string): Record<string, string> {
+  const batch = { tpOrderId: orderId, cashierOrderId: '800020151', refundBatchId: `rb-${orderId}` };
+  return route === 'POST /baidu/refund-audit'
+    ? refundAuditFields({ ...batch, applyRefundMoney: 2390 })
+    : refundResultFields({ ...batch, succeeded: true });
+}
 export const CASHIER_ROUTE_KEY: RouteKey = 'POST /baidu/payment-notify';
 export const MERCHANT_ROUTE_KEYS = ROUTE_KEYS.filter((key) => key !== CASHIER_ROUTE_KEY);
 
