@@ -1,13 +1,14 @@
 /**
  * `npm run cashier -- ...`: plays Baidu's cashier against a running `npm start`, sending a refund audit
- * or a refund result signed with this run's local cashier key (.local/cashier-private-key.pem), to the HTTP
- * API on LOCAL_HTTP_PORT (default 3000). Prints the service's answer; exits 1 unless it is errno 0.
+ * or a refund result signed with this run's local cashier key (cashier-private-key.pem in LOCAL_SECRETS_DIR,
+ * default .local), to the HTTP API on LOCAL_HTTP_PORT (default 3000), as npm start itself reads them. Prints the service's answer; exits 1 unless it is errno 0.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { signedNotifyForm } from '../local/cashier';
 import { CASHIER_CLI_USAGE, parseCashierArgs } from '../local/cashier-cli';
 import { DEFAULT_PORTS, PORT_ENV } from '../local/start/options';
+import { localSecretFiles } from '../local/start/secrets';
 import { InvalidInputError } from '../lib/validation';
 
 async function main(): Promise<number> {
@@ -19,7 +20,8 @@ async function main(): Promise<number> {
     console.error(`${err.message}\n\nusage:\n${CASHIER_CLI_USAGE}`);
     return 2;
   }
-  const keyFile = path.resolve(__dirname, '../.local/cashier-private-key.pem');
+  const secretsDir = path.resolve(__dirname, '..', process.env.LOCAL_SECRETS_DIR || '.local');
+  const keyFile = localSecretFiles(secretsDir).cashierPrivateKey;
   let key: string;
   try {
     key = readFileSync(keyFile, 'utf8');
