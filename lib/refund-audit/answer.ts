@@ -1,4 +1,4 @@
-import { refundAuditEventId, refundAuditFact, type RefundAuditQuestion } from '../events/cashier-refund';
+import { refundAuditFact, type RefundAuditQuestion } from '../events/cashier-refund';
 import { unixNow, type UnixClock } from '../events/clock';
 import type { RefundAuditAnswer } from '../events/types';
 import { recordAndPush, type IntakeReply } from '../intake';
@@ -47,10 +47,4 @@ export async function answerRefundAudit(
   const now = await ledger.get(orderId);
   const winner = now && decidedAnswers(now.facts).get(asked.refundBatchId);
   return { answer: winner?.audit ?? answer, recorded };
-}
-
-/** Whether Baidu has asked about this batch for this order (an answer, decided or not, is recorded). */
-export function askedBefore(facts: readonly { eventId: string }[], refundBatchId: string): boolean {
-  const ids = [refundAuditEventId(refundBatchId, true), refundAuditEventId(refundBatchId, false)];
-  return facts.some((fact) => ids.includes(fact.eventId));
 }

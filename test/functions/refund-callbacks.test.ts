@@ -195,6 +195,44 @@ describe('POST /baidu/refund-audit and /baidu/refund-notify (policy match, the d
     expect(await order.anomalies()).toEqual([]);
   });
 
+  it('gives every one of several concurrent asks the same answer, and records one decision', async () => {
+    // Prepare
+    const order = await paidOrder('concurrent');
+    await order.requestRefund();
+    const asked = refundAuditFields({ ...order.batch, applyRefundMoney: 2390 });
+
+    // Act
+    const replies = await Promise.all(Array.from({ length: 5 }, () => audit(asked)));
+
+    // Assess
+    for (const reply of replies) expect(reply.body).toEqual(answer(1, 2390));
+    expect(await order.facts('refund-audit')).toHaveLength(1);
+  });
+
+  it('answers within 2 s when the Order Center hangs, the answer recorded all the same', async () => {
+    // Prepare
+    // The refund is recorded but not pushed, so the audit's push has a call to make, and it hangs.
+    const order = await paidOrder('hang');
+    stack.orderCenter.setFaults({ hangRate: 1 });
+    await order.requestRefund();
+    const startedAt = Date.now();
+
+    // Act
+    let reply: Awaited<ReturnType<typeof audit>>;
+    try {
+      reply = await audit(refundAuditFields({ ...order.batch, applyRefundMoney: 2390 }));
+    } finally {
+      stack.orderCenter.resetFaults();
+    }
+
+    // Assess
+    const elapsed = Date.now() - startedAt;
+    expect(elapsed).toBeGreaterThanOrEqual(1_000);
+    expect(elapsed).toBeLessThan(2_000);
+    expect(reply.body).toEqual(answer(1, 2390));
+    expect((await order.facts('refund-audit'))[0]?.audit).toMatchObject({ auditStatus: 1, refundId: 'R1' });
+  });
+
   it('refuses a refund callback that breaks the contract with 422 naming the field, and records nothing', async () => {
     // Prepare
     const orderId = uniqueId('bad');
