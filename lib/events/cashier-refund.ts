@@ -65,6 +65,11 @@ export interface RefundAuditQuestion {
  * ignored: Baidu adds fields, and the signature already covers them.
  */
 export function parseRefundAudit(fields: Readonly<Record<string, unknown>>): RefundAuditQuestion {
+  // A signed refund result replayed to the audit route would otherwise read as a question with no amount.
+  if (Object.hasOwn(fields, 'refundStatus')) {
+    const message = 'belongs to the refund result (POST /baidu/refund-notify), not to a refund audit';
+    throw new InvalidInputError([{ path: 'refundStatus', message }], 'invalid cashier refund audit');
+  }
   const valid = validate(refundAuditSchema, fields, 'cashier refund audit');
   const asked: CashierRefund = {
     orderId: valid.orderId,

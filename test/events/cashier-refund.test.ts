@@ -74,6 +74,11 @@ describe('parseRefundAudit', () => {
     }
   });
 
+  it('refuses a refund result replayed to the audit route (it carries refundStatus), naming refundStatus', () => {
+    const result = parseFormBody(fixture('refund-notify.form'));
+    expect(() => parseRefundAudit(result)).toThrow(/refundStatus: belongs to the refund result/);
+  });
+
   it('keys a decided answer by refundBatchId alone, and the undecided one apart from it', () => {
     expect(refundAuditEventId('152713835', true)).toBe('cashier:refund-audit:152713835');
     expect(refundAuditEventId('152713835', false)).toBe('cashier:refund-audit:152713835:undecided');
