@@ -1,4 +1,4 @@
-import type { ReplyItem } from '../../lib/order-center/types';
+import type { ReplyItem } from './model';
 
 /** One answer: HTTP status and body (an object goes out as JSON, a string as text/html unless contentType says). */
 export interface Answer {

@@ -69,9 +69,9 @@ describe('each of the six calls against the local Order Center', () => {
     const bodies: { [C in OrderCenterCall]: CallBodies[C] } = {
       'add/main/info': { Data: [order('O1')] },
       'update/main/info': {
-        Data: [{ ...key('O1'), Title: 'renamed', Status: 6, EXT: { MainOrder: order('O1').EXT.MainOrder } }],
+        Data: [{ ...key('O1'), Status: 6, EXT: { MainOrder: order('O1').EXT.MainOrder } }],
       },
-      'update/main/status': { Data: [{ ...key('O1'), Status: 200, Mtime: 1764400000 }] },
+      'update/main/status': { Data: [{ ...key('O1'), Status: 200 }] },
       'append/sub/info': { Data: [{ ...key('O1'), EXT: { SubsOrder: { Status: 400, Items: [refund] } } }] },
       'update/sub/info': {
         Data: [
@@ -102,7 +102,8 @@ describe('each of the six calls against the local Order Center', () => {
 
     // Assess
     const stored = oc.order('O1', OPEN_ID, APP_KEY);
-    expect(stored?.data).toMatchObject({ Title: 'renamed', Status: 200, Mtime: 1764400000 });
+    // Neither update carries Title or Mtime (CONTRACT section 8): they stay as the add set them.
+    expect(stored?.data).toMatchObject({ Title: order('O1').Title, Status: 200, Mtime: order('O1').Mtime });
     expect(stored?.data.EXT.SubsOrder).toEqual({
       Status: 402,
       Items: [{ ...refund, SubStatus: 402, OrderType: 3 }],

@@ -427,9 +427,9 @@ describe('the reconcile function', () => {
     ]);
     expect(found.anomalies[0]!.anomalies[0]!.detail).toContain('totalMoney 100');
 
-    // and a later status-only change, pushed in a user batch, keeps the anomaly on the order
+    // and a later status-only change (the unpaid order is closed), pushed in a user batch, keeps the anomaly
     await record([
-      { eventId: `${orderId}:late`, kind: 'shipped', source: 'merchant', orderId, occurredAt: 1_900_000_000 },
+      { eventId: `${orderId}:late`, kind: 'closed', source: 'merchant', orderId, occurredAt: 1_900_000_000 },
     ]);
     const summary = await handler({}, lambdaContext('reconcile'));
     const again = (await handler({ report: true }, lambdaContext('reconcile'))) as typeof found;
