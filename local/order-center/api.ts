@@ -190,7 +190,7 @@ const SEVERAL = { min: 1, max: Number.MAX_SAFE_INTEGER, why: 'takes at least one
 export const CALLS: Readonly<Record<CallName, CallSpec>> = {
   'add/main/info': {
     path: `${BASE}add/main/info`,
-    items: { ...ONE, why: 'imports one order per call (no batch import)' },
+    items: { ...ONE, why: 'takes exactly one item: one order per call, no batch import' },
     item: item(
       {
         ...orderKey,
