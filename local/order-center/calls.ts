@@ -6,9 +6,11 @@ import {
   gatewayError,
   GATEWAY_FAILURES,
   paramError,
+  QUOTA_ANSWERS,
   success,
   TOKEN_EXPIRED,
   TOKEN_INVALID,
+  UNKNOWN_CODE,
   type Answer,
 } from './replies';
 import { replyItem, type AcceptedBody, type OrderStore } from './store';
@@ -59,6 +61,10 @@ function earlyFault(fault: ScriptedFault, faults: FaultSettings): CallOutcome | 
       return { hang: false, answer: gatewayError(TOKEN_EXPIRED), fault };
     case 'param':
       return { hang: false, answer: paramError('Data', 'rejected by a scripted param fault'), fault };
+    case 'quota':
+      return { hang: false, answer: pickOne(faults, QUOTA_ANSWERS), fault };
+    case 'unknown-code':
+      return { hang: false, answer: UNKNOWN_CODE, fault };
     case 'rows0':
       return undefined;
   }

@@ -2,7 +2,17 @@ import type { CallName } from './api';
 import { InvalidOptionsError, type FieldIssue } from './model';
 
 /** The faults a test or a demo can script, one request at a time or by rate. */
-export type ScriptedFault = '5xx' | 'busy' | 'hang' | 'rows0' | 'token-expired' | 'param';
+export type ScriptedFault =
+  | '5xx'
+  | 'busy'
+  | 'hang'
+  | 'rows0'
+  | 'token-expired'
+  | 'param'
+  /** the call quota is spent (error_code 18, or errno 50029) */
+  | 'quota'
+  /** an errno Baidu does not document */
+  | 'unknown-code';
 export const SCRIPTED_FAULTS: readonly ScriptedFault[] = [
   '5xx',
   'busy',
@@ -10,6 +20,8 @@ export const SCRIPTED_FAULTS: readonly ScriptedFault[] = [
   'rows0',
   'token-expired',
   'param',
+  'quota',
+  'unknown-code',
 ];
 
 export interface FaultSettings {
