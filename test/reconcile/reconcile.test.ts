@@ -32,7 +32,8 @@ beforeEach(async () => {
   const client = createOrderCenterClient({
     baseUrl: stack.orderCenter.url,
     tokens: service.tokens,
-    callTimeoutMs: 300,
+    // Long enough that a busy machine does not turn a slow answer into a retry (a second add Baidu applied).
+    callTimeoutMs: 2_000,
     baseDelayMs: 2,
     maxDelayMs: 10,
   });
