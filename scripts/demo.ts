@@ -30,7 +30,7 @@ import { createDynamoLedger } from '../lib/ledger/dynamo-ledger';
 import type { Ledger } from '../lib/ledger/types';
 import { paidNotifyFields, refundAuditFields, refundResultFields, signedNotifyForm } from '../local/cashier';
 import type { StoredOrder } from '../local/order-center/store';
-import { describeOrder, differences, normalizedOrder } from '../local/start/order-check';
+import { comparableOrder, describeOrder, differences } from '../local/start/order-check';
 import { startLocalService, type LocalService } from '../local/start/service';
 
 const WATCHDOG_MS = 150_000;
@@ -348,7 +348,7 @@ function verdict(
     (o) => o.data.ResourceID === order.orderId && o.openId === view.openId && o.data.BizAPPID === appKey,
   );
   if (!found) return { orderId: order.orderId, problems: ['not in the Order Center'] };
-  const problems = differences(normalizedOrder(found.data), normalizedOrder(view.data)).map(
+  const problems = differences(comparableOrder(found.data), comparableOrder(view.data)).map(
     (d) => `Order Center ≠ projection at ${d}`,
   );
   problems.push(...view.anomalies.map((a) => `anomaly in the facts: ${JSON.stringify(a)}`));

@@ -14,6 +14,8 @@ export interface LastError {
   message: string;
   /** epoch ms */
   at: number;
+  /** how many pushes in a row ended with this kind of error, when it matters (undocumented codes) */
+  repeats?: number;
 }
 
 /** Something in an order's facts a person should look at (a cashier amount that differs...). */

@@ -3,9 +3,11 @@ import {
   OrderCenterError,
   OrderNotFoundError,
   PermanentOrderCenterError,
+  QuotaExceededError,
   RejectedBodyError,
   TokenRejectedError,
   TransientOrderCenterError,
+  UnknownReplyError,
   type FailureDetail,
 } from './errors';
 import { classifyReply, type ReplyOutcome } from './reply';
@@ -81,6 +83,10 @@ function errorFrom(outcome: Extract<ReplyOutcome, { ok: false }>, detail: Failur
       return new OrderNotFoundError(outcome.message, full, outcome.items ?? []);
     case 'permanent':
       return new PermanentOrderCenterError(outcome.message, full);
+    case 'quota':
+      return new QuotaExceededError(outcome.message, full);
+    case 'unknown':
+      return new UnknownReplyError(outcome.message, full);
   }
 }
 
@@ -174,6 +180,7 @@ export function createOrderCenterClient(options: OrderCenterClientOptions): Orde
           o.tokens.invalidate(token);
           continue;
         }
+        // Quota and unknown codes wait on the order's own schedule (minutes), never in the request.
         if (outcome.kind !== 'transient') throw failure;
 
         transientFailures += 1;
