@@ -286,6 +286,8 @@ describe('the compiled CloudFormation template', () => {
       const cli = path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
       await run(process.execPath, [cli, 'package', '--package', dir], {
         cwd: ROOT,
+        // any stage but local needs an AppKey to package (scripts/serverless-operations.cjs)
+        env: { ...process.env, BAIDU_APP_KEY: 'security-test-app-key' },
         maxBuffer: 16 * 1024 * 1024,
       });
       template = JSON.parse(
