@@ -2,11 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../lib/logger';
+import { publishMetrics } from '../lib/metrics';
 import {
   decideRefundAuditByOperator,
   dryRun,
-  metrics,
   parseReconcileCommand,
+  recordOldestDue,
   recordRunMetrics,
   report,
   revive,
@@ -61,13 +62,14 @@ async function reconcile(event: unknown, context: Context) {
         force: command.kind === 'push' && command.force,
         concurrency: setting('RECONCILE_CONCURRENCY', 8),
         batchSize: setting('RECONCILE_BATCH_SIZE', 20),
+        onOldestDue: recordOldestDue,
       });
       recordRunMetrics(summary);
-      metrics.publishStoredMetrics();
       logger.info('reconcile run', { ...summary });
       return summary;
     }
   }
 }
 
-export const handler = middy(reconcile).use(injectLambdaContext(logger));
+/** Metrics are published when the run ends, also when it fails (what it stored until then). */
+export const handler = middy(reconcile).use(injectLambdaContext(logger)).use(publishMetrics());

@@ -5,6 +5,7 @@ import { cachedValue, type CachedValue } from './cached-value';
 import { loadConfig, type Config } from './config';
 import { loadCashierPublicKey } from './events';
 import { createDynamoLedger } from './ledger/dynamo-ledger';
+import { timedFetch } from './metrics';
 import type { Ledger } from './ledger/types';
 import { createOrderCenterClient, type OrderCenterClient } from './order-center/client';
 import type { SyncDependencies } from './sync/push';
@@ -40,7 +41,8 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
     baseUrl: config.orderCenterBaseUrl,
     tokens,
     pmAppKey: config.cashierAppKey,
-    fetch: overrides.fetch,
+    // timed: Baidu's latency and errors on the dashboard (lib/metrics)
+    fetch: timedFetch(overrides.fetch),
   });
   const secretOptions = { maxAgeMs: DEFAULT_TOKEN_MAX_AGE_MS, now: () => Date.now() };
   return {

@@ -7,8 +7,16 @@ import { isHttpApiEvent, parseContentType, toHttpRequest } from './events';
 import { INTERNAL_ERROR, refusalReply, type HttpReply, type Refusal } from './replies';
 import { RoutedRequest, type RouteTable } from './route';
 
-/** An HTTP reply for an API Gateway event, the intake reply for a direct invoke. */
-export type StackResult = HttpReply | IntakeReply;
+/**
+ * A direct invoke's answer to input it can never accept: given, not thrown, so an asynchronous invoke is
+ * not retried (Lambda retries whatever throws) and a synchronous caller still reads which field is wrong.
+ */
+export interface InvokeRefusal {
+  refused: Refusal;
+}
+
+/** An HTTP reply for an API Gateway event; for a direct invoke, the intake reply or its refusal. */
+export type StackResult = HttpReply | IntakeReply | InvokeRefusal;
 
 /** What the middlewares tell each other about one request. */
 export interface StackInternal extends Record<string, unknown> {
@@ -22,6 +30,9 @@ export type StackMiddleware = MiddlewareObj<unknown, StackResult, Error, Context
 type StackRequest = Request<unknown, StackResult, Error, Context, StackInternal>;
 
 const isHttp = (event: unknown): boolean => event instanceof RoutedRequest || isHttpApiEvent(event);
+
+export const isInvokeRefusal = (response: StackResult | null | undefined): response is InvokeRefusal =>
+  typeof response === 'object' && response !== null && 'refused' in response;
 
 const isHttpReply = (response: StackResult | null | undefined): response is HttpReply =>
   typeof response === 'object' && response !== null && 'statusCode' in response;
@@ -86,8 +97,9 @@ export function contentType(): StackMiddleware {
 
 /**
  * Turns every refusal into its reply, in the route's style, and anything else into a logged 500: the
- * refusals cover every kind of bad input, so a 500 is always a fault of ours. A direct invoke gets no
- * reply: its error propagates, so the invocation is marked failed and shows the message.
+ * refusals cover every kind of bad input, so a 500 is always a fault of ours. A direct invoke refused for
+ * its input (4xx) is answered with an InvokeRefusal (logged once by accessLog, never retried); any other
+ * failure (the ledger down: 503) propagates, so the invocation fails and an asynchronous one is retried.
  */
 export function errorReplies(options: { logger: Logger }): StackMiddleware {
   return {
@@ -98,7 +110,10 @@ export function errorReplies(options: { logger: Logger }): StackMiddleware {
         : INTERNAL_ERROR;
       request.internal.refusal = refusal;
       if (!known) options.logger.error('internal fault', { error: request.error ?? undefined });
-      if (!isHttp(request.event)) return;
+      if (!isHttp(request.event)) {
+        if (known && known.status < 500) request.response = { refused: refusal };
+        return;
+      }
       const style = request.event instanceof RoutedRequest ? request.event.route.replies : 'merchant';
       request.response = refusalReply(style, refusal);
     },
@@ -131,7 +146,9 @@ export function accessLog(options: { logger: Logger; now?: () => number }): Stac
         ? response.statusCode
         : (refusal?.status ?? INTERNAL_ERROR.status)
       : refusal
-        ? 'failed'
+        ? isInvokeRefusal(response)
+          ? 'refused'
+          : 'failed'
         : 'ok';
     const line = { route, status, durationMs: now() - (internal.startedAt ?? now()) };
     if (!refusal) {

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../logger';
+import { publishMetrics } from '../metrics';
 import {
   accessLog,
   bodyLimit,
@@ -11,6 +12,7 @@ import {
   type StackInternal,
   type StackResult,
 } from './middleware';
+import { replyMetrics } from './reply-metrics';
 import { RoutedRequest, type DirectInvoke, type RouteTable } from './route';
 
 /** CONTRACT section 6: a bigger body is refused with 413. */
@@ -27,12 +29,15 @@ export type LifecycleHandler = MiddyfiedHandler<unknown, StackResult, Error, Con
 /**
  * The one middy stack of the lifecycle functions. Before the handler: logger context, start time, route,
  * body size (413), content type (415); the route then checks the signature (401), parses (400, 422) and
- * records (503). On the way out: every error becomes its reply, and one log line is written.
+ * records (503). On the way out: every error becomes its reply, the reply is counted by status, one log
+ * line is written, and the metrics stored meanwhile (Baidu's calls) are published.
  */
 export function lifecycleHandler(triggers: LifecycleTriggers): LifecycleHandler {
   return middy<unknown, StackResult, Error, Context, StackInternal>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(publishMetrics())
     .use(accessLog({ logger }))
+    .use(replyMetrics())
     .use(errorReplies({ logger }))
     .use(httpRouter(triggers.routes))
     .use(bodyLimit({ maxBytes: MAX_BODY_BYTES }))

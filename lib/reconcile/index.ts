@@ -10,7 +10,7 @@ export {
 } from './operations';
 export { runReconcile, type ReconcileOptions } from './run';
 export { type ReconcileSummary } from './summary';
-export { metrics, recordRunMetrics } from './metrics';
+export { metrics, recordOldestDue, recordRunMetrics } from './metrics';
 export {
   decideRefundAuditByOperator,
   parseRefundAuditCommand,

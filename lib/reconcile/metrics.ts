@@ -1,8 +1,8 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { metrics, MetricUnit } from '../metrics';
 import type { ReconcileSummary } from './summary';
 
-/** EMF metrics of reconcile runs; the dead-orders alarm in serverless.yml watches OrdersDead. */
-export const metrics = new Metrics({ namespace: 'SwanOrderSync', serviceName: 'swan-order-sync' });
+/** The service's metrics (lib/metrics): serverless.yml's alarms watch OrdersDead, OrdersFailed and OldestDueOrderAgeSeconds. */
+export { metrics };
 
 export function recordRunMetrics(summary: ReconcileSummary): void {
   metrics.addMetric('OrdersDue', MetricUnit.Count, summary.due);
@@ -12,4 +12,9 @@ export function recordRunMetrics(summary: ReconcileSummary): void {
   metrics.addMetric('OrdersDead', MetricUnit.Count, summary.dead);
   metrics.addMetric('OrdersPending', MetricUnit.Count, summary.pending);
   metrics.addMetric('OrdersQuotaLimited', MetricUnit.Count, summary.quota);
+}
+
+/** How long the oldest due order has been waiting (0: none is due), as soon as a run knows it. */
+export function recordOldestDue(ageMs: number): void {
+  metrics.addMetric('OldestDueOrderAgeSeconds', MetricUnit.Seconds, Math.max(0, Math.round(ageMs / 1000)));
 }

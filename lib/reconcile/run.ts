@@ -24,6 +24,8 @@ export interface ReconcileOptions {
   orderIds?: readonly string[];
   /** resend them whole with add/main/info (operator, with orderIds) */
   force?: boolean;
+  /** told once, after the first page, how long the oldest due order has waited (ms; 0 when none is due) */
+  onOldestDue?: (ageMs: number) => void;
 }
 
 const defaults = { reserveMs: 10_000, concurrency: 8, batchSize: 20, pageSize: 100 };
@@ -69,6 +71,8 @@ export async function runReconcile(
         if (!timeLeft()) break;
         // Due by the run's start: an order that fails and backs off during the run waits for the next one.
         const page = await deps.ledger.queryQueue('pending', { dueBy: startedAt, limit: o.pageSize, cursor });
+        // The index is sorted by nextAttemptAt: the first page's first entry has waited longest.
+        if (!cursor) o.onOldestDue?.(Math.max(0, startedAt - (page.entries[0]?.nextAttemptAt ?? startedAt)));
         await processOrders(page.entries.map((e) => e.orderId));
         cursor = page.cursor;
       } while (cursor);

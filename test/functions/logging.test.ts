@@ -133,7 +133,7 @@ describe('the log lines of a run of requests', () => {
       expect.objectContaining({
         level: 'WARN',
         route: 'invoke',
-        status: 'failed',
+        status: 'refused',
         reason: 'invalid_event',
         fields: expect.arrayContaining(['eventId', 'occurredAt']),
       }),

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { generateKeyPairSync } from 'node:crypto';
 import { signWebhook } from '../../lib/events';
 import { getService } from '../../lib/service';
-import { InvalidInputError } from '../../lib/validation';
+import type { InvokeRefusal } from '../../lib/http/middleware';
+import { LedgerUnavailableError } from '../../lib/ledger/types';
 import { handler as orderPlaced } from '../../functions/orderPlaced';
 import { handler as paymentSucceeded } from '../../functions/paymentSucceeded';
 import { handler as shipped } from '../../functions/shipped';
@@ -250,20 +251,46 @@ describe('a merchant event refused over HTTP', () => {
 });
 
 describe('a merchant event refused over direct invoke', () => {
-  it('throws the InvalidInputError naming every offending field', async () => {
+  // Answered, not thrown: Lambda retries an asynchronous invoke that throws, and this input never succeeds.
+  it('is answered with a refusal naming every offending field, and nothing is recorded', async () => {
     // Prepare
-    const { eventId: _e, ...event } = orderEvents(uniqueId('invoke'))['shipped']();
+    const orderId = uniqueId('invoke');
+    const { eventId: _e, ...event } = orderEvents(orderId)['shipped']();
 
     // Act
-    const invoked = shipped({ ...event, shipment: { shippedAt: 'yesterday' } }, lambdaContext('shipped'));
+    const answer = await shipped(
+      { ...event, shipment: { shippedAt: 'yesterday' } },
+      lambdaContext('shipped'),
+    );
 
     // Assess
-    await expect(invoked).rejects.toThrow(InvalidInputError);
-    await expect(invoked).rejects.toThrow(/eventId: is required.*shipment\.shippedAt/);
+    expect(answer).toMatchObject({ refused: { status: 422, code: 'invalid_event' } });
+    const { refused } = answer as InvokeRefusal;
+    expect(refused.message).toMatch(/eventId: is required.*shipment\.shippedAt/);
+    expect(refused.details.map((d) => d.path)).toEqual(
+      expect.arrayContaining(['eventId', 'shipment.shippedAt']),
+    );
+    expect(await getService().ledger.get(orderId)).toBeUndefined();
   });
 
-  it.each([null, 'shipped', 42, []])('throws for %p', async (event) => {
-    await expect(shipped(event, lambdaContext('shipped'))).rejects.toThrow(InvalidInputError);
+  it.each([null, 'shipped', 42, []])('is answered with a refusal for %p', async (event) => {
+    await expect(shipped(event, lambdaContext('shipped'))).resolves.toMatchObject({
+      refused: { status: 422, code: 'invalid_event' },
+    });
+  });
+
+  it('still fails, so Lambda retries it, when the ledger cannot record it', async () => {
+    const orderId = uniqueId('invoke-down');
+    const event = orderEvents(orderId)['order-placed']();
+    const ledger = getService().ledger;
+    const recordFact = jest
+      .spyOn(ledger, 'recordFact')
+      .mockRejectedValueOnce(new LedgerUnavailableError('down'));
+    try {
+      await expect(orderPlaced(event, lambdaContext('orderPlaced'))).rejects.toThrow(LedgerUnavailableError);
+    } finally {
+      recordFact.mockRestore();
+    }
   });
 });
 

@@ -12,14 +12,9 @@ import { routes as shipped } from '../../functions/shipped';
 
 interface FunctionDeclaration {
   handler: string;
+  role?: string;
   timeout?: number;
   events?: { httpApi?: { method: string; path: string }; schedule?: { rate: string; enabled?: unknown } }[];
-}
-
-interface Statement {
-  Effect: string;
-  Action: string[];
-  Resource: unknown[];
 }
 
 interface ServerlessYml {
@@ -29,7 +24,7 @@ interface ServerlessYml {
     runtime: string;
     architecture: string;
     environment: Record<string, string>;
-    iam: { role: { statements: Statement[] } };
+    iam?: unknown;
   };
   package: { individually: boolean };
   functions: Record<string, FunctionDeclaration>;
@@ -90,15 +85,11 @@ describe('serverless.yml', () => {
     expect(JSON.stringify(yml.provider.environment)).not.toMatch(/\$\{ssm:/);
   });
 
-  it('grants SSM and DynamoDB on exact resources only', () => {
-    const statements = yml.provider.iam.role.statements.filter((s) =>
-      s.Action.some((action) => /^(ssm|dynamodb):/.test(action)),
-    );
-    expect(statements.length).toBeGreaterThan(0);
-    for (const statement of statements) {
-      expect(statement.Action.every((action) => !action.includes('*'))).toBe(true);
-      for (const resource of statement.Resource) expect(JSON.stringify(resource)).not.toContain('*');
-    }
+  // Who may touch what is checked on the compiled template (template.test.ts): roles are per function.
+  it('gives every function a role of its own, and the provider none', () => {
+    expect(yml.provider.iam).toBeUndefined();
+    for (const [name, fn] of Object.entries(yml.functions))
+      expect(fn.role).toBe(`${name[0]!.toUpperCase()}${name.slice(1)}Role`);
   });
 
   it('packages each function on its own, bundled by serverless-esbuild with nothing external', () => {
