@@ -14,7 +14,7 @@ export interface PaidNotify {
 }
 
 /**
- * The fields Baidu's cashier posts once a payment went through (CONTRACT section 5), unsigned: what the
+ * The fields Baidu's cashier posts once a payment went through (docs/contract.md section 5), unsigned: what the
  * demo, the tests and the reliability suites play Baidu with.
  */
 export function paidNotifyFields(notify: PaidNotify): Record<string, string> {

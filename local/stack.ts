@@ -28,7 +28,7 @@ export interface LocalStack {
   appKey: string;
   stage: string;
   tableName: string;
-  /** the environment the functions run with against this stack (CONTRACT section 7 plus the AWS endpoints) */
+  /** the environment the functions run with against this stack (docs/contract.md section 7 plus the AWS endpoints) */
   env: Record<string, string>;
   stop(): Promise<void>;
 }

@@ -13,7 +13,7 @@ import { startBanner } from './banner';
 import { OfflineStartError, SERVICE_ROOT } from './offline';
 import { startOptionsFromEnv } from './options';
 import { PortInUseError } from './ports';
-import { writeLocalSecrets } from './secrets';
+import { writeLocalEnv, writeLocalSecrets } from './secrets';
 import { startLocalService, type LocalService } from './service';
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -65,6 +65,11 @@ async function main(): Promise<void> {
   running.service = service;
   const secretsDir = path.resolve(SERVICE_ROOT, process.env.LOCAL_SECRETS_DIR || '.local');
   const files = await writeLocalSecrets(secretsDir, service.stack.secrets);
+  // serverless invoke local from another terminal: the stand-ins' endpoints (and the Lambda endpoint)
+  const envFile = await writeLocalEnv(secretsDir, {
+    ...service.stack.env,
+    AWS_ENDPOINT_URL_LAMBDA: service.urls.lambda,
+  });
   const shown = (file: string) => path.relative(process.cwd(), file) || file;
   out(
     startBanner({
@@ -79,6 +84,7 @@ async function main(): Promise<void> {
         webhookSecret: shown(files.webhookSecret),
         cashierPrivateKey: shown(files.cashierPrivateKey),
         cashierPublicKey: shown(files.cashierPublicKey),
+        env: shown(envFile),
       },
       startedInMs: Date.now() - began,
     }),

@@ -21,6 +21,7 @@ const input: BannerInput = {
     webhookSecret: '.local/webhook-secret',
     cashierPrivateKey: '.local/cashier-private-key.pem',
     cashierPublicKey: '.local/cashier-public-key.pem',
+    env: '.local/env',
   },
   startedInMs: 4321,
 };
@@ -45,6 +46,11 @@ describe('startBanner', () => {
     ['the public key file', '.local/cashier-public-key.pem'],
     ['how long it took', 'ready in 4.3 s'],
     ['how to stop', 'Ctrl-C stops everything'],
+    [
+      'a ready invoke local line',
+      `env $(cat .local/env) npx serverless invoke local -f reconcile --stage local --region us-east-1 --data '{"report":true}'`,
+    ],
+    ['curl that shows a refused connection', 'curl -sS -X POST'],
   ])('shows %s', (_what, text) => {
     expect(banner).toContain(text);
   });

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { writeLocalSecrets } from '../../local/start/secrets';
+import { localEnvText, writeLocalEnv, writeLocalSecrets } from '../../local/start/secrets';
 
 describe('writeLocalSecrets', () => {
   let root: string;
@@ -57,5 +57,45 @@ describe('writeLocalSecrets', () => {
     const files = await writeLocalSecrets(dir, { ...secrets, webhookSecret: 'the next one' });
 
     expect(await readFile(files.webhookSecret, 'utf8')).toBe('the next one');
+  });
+});
+
+describe('writeLocalEnv', () => {
+  const env = {
+    STAGE: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:4012',
+    AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:4011',
+    AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:3002',
+    ORDER_CENTER_BASE_URL: 'http://127.0.0.1:4010',
+    BAIDU_APP_KEY: 'local-app-key',
+    CASHIER_APP_KEY: 'local-cashier-app-key',
+    LEDGER_TABLE: 'swan-order-sync-local-ledger',
+  };
+
+  it('writes what invoke local needs from the shell, one NAME=value a line, owner only', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'local-env-'));
+    try {
+      const file = await writeLocalEnv(path.join(root, '.local'), env);
+      const lines = (await readFile(file, 'utf8')).trim().split('\n');
+      expect(lines).toEqual([
+        'AWS_ACCESS_KEY_ID=local',
+        'AWS_SECRET_ACCESS_KEY=local',
+        'AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:4012',
+        'AWS_ENDPOINT_URL_SSM=http://127.0.0.1:4011',
+        'AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:3002',
+        'ORDER_CENTER_BASE_URL=http://127.0.0.1:4010',
+        'BAIDU_APP_KEY=local-app-key',
+        'CASHIER_APP_KEY=local-cashier-app-key',
+      ]);
+      expect((await stat(file)).mode & 0o077).toBe(0);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a value with whitespace, which `env $(cat .local/env)` would split', () => {
+    expect(() => localEnvText({ BAIDU_APP_KEY: 'two words' })).toThrow('BAIDU_APP_KEY holds whitespace');
   });
 });
