@@ -6,7 +6,7 @@ import { lifecycleHandler, merchantEventInvoke, merchantEventRoute, type RouteTa
  * The order's snapshot, unpaid: Order Center status 1. Facts that came before it (a cashier notify)
  * were kept waiting for it and go out with it.
  *
- * Triggers (CONTRACT section 2):
+ * Triggers (docs/contract.md section 2):
  * - `POST /events/order-placed`, signed with X-Signature; answered 202 once recorded.
  * - a direct invoke whose event is the merchant event itself (unsigned: IAM decides who may invoke).
  * Once the event is recorded, the order is pushed for up to 1.5 s; reconcile does what is left.

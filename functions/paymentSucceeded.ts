@@ -10,7 +10,7 @@ import {
 /**
  * paymentSucceeded.
  * The order is paid: Order Center status 5, virtual 2. Two senders can say so, and both are recorded
- * (the cashier's word as a cashier fact, kept for the amount check of CONTRACT section 3):
+ * (the cashier's word as a cashier fact, kept for the amount check of docs/contract.md section 3):
  *
  * - `POST /baidu/payment-notify`: Baidu's cashier, form-encoded and RSA-signed, answered
  *   `{"errno":0,"msg":"success","data":{"isConsumed":2}}` within 2 s once recorded (so the push gets

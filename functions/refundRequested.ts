@@ -11,9 +11,9 @@ import {
  * refundRequested.
  * The buyer asked for an after-sale: a new sub order, SubStatus 400 (requested).
  *
- * Triggers (CONTRACT section 2):
+ * Triggers (docs/contract.md section 2):
  * - `POST /events/refund-requested`, signed with X-Signature; answered 202 once recorded.
- * - `POST /baidu/refund-audit` (退款审核, CONTRACT section 5b): Baidu's cashier asks whether to refund a batch,
+ * - `POST /baidu/refund-audit` (退款审核, docs/contract.md section 5b): Baidu's cashier asks whether to refund a batch,
  *   form-encoded and RSA-signed; answered within 2 s with auditStatus and calculateRes.refundPayMoney, from
  *   the ledger and REFUND_AUDIT_POLICY. The answer is recorded on the order; a decided batch keeps its answer.
  * - a direct invoke whose event is the merchant event itself (unsigned: IAM decides who may invoke).

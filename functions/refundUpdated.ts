@@ -11,9 +11,9 @@ import {
  * refundUpdated.
  * An after-sale moved on: its SubStatus (401 processing, 402 refunded, ... 407 rejected).
  *
- * Triggers (CONTRACT section 2):
+ * Triggers (docs/contract.md section 2):
  * - `POST /events/refund-updated`, signed with X-Signature; answered 202 once recorded.
- * - `POST /baidu/refund-notify` (退款结果, CONTRACT section 5b): Baidu's cashier says how a refund batch
+ * - `POST /baidu/refund-notify` (退款结果, docs/contract.md section 5b): Baidu's cashier says how a refund batch
  *   ended, form-encoded and RSA-signed; answered `{"errno":0,"msg":"success","data":{}}` once recorded.
  *   Succeeded: the linked after-sale order shows refunded (402). Failed: an anomaly for a person.
  * - a direct invoke whose event is the merchant event itself (unsigned: IAM decides who may invoke).

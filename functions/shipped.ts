@@ -5,7 +5,7 @@ import { lifecycleHandler, merchantEventInvoke, merchantEventRoute, type RouteTa
  * shipped.
  * The goods left (virtual goods: fulfilled): Order Center status 6, virtual 4.
  *
- * Triggers (CONTRACT section 2):
+ * Triggers (docs/contract.md section 2):
  * - `POST /events/shipped`, signed with X-Signature; answered 202 once recorded.
  * - a direct invoke whose event is the merchant event itself (unsigned: IAM decides who may invoke).
  * Once the event is recorded, the order is pushed for up to 1.5 s; reconcile does what is left.

@@ -1,6 +1,6 @@
 import type { RefundAuditPolicy } from './events/types';
 
-/** The service's configuration (CONTRACT.md section 7), read from the environment once and checked. */
+/** The service's configuration (docs/contract.md section 7), read from the environment once and checked. */
 export interface Config {
   stage: string;
   orderCenterBaseUrl: string;
@@ -13,7 +13,7 @@ export interface Config {
   /** the cashier appKey (-> pm_app_key); undefined when not set */
   cashierAppKey?: string;
   ledgerTable: string;
-  /** how Baidu's refund audits are answered (CONTRACT section 5b) */
+  /** how Baidu's refund audits are answered (docs/contract.md section 5b) */
   refundAuditPolicy: RefundAuditPolicy;
 }
 

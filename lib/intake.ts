@@ -28,7 +28,7 @@ function syncOf(state: SyncState | PushOutcome['state']): IntakeReply['sync'] {
 
 /**
  * A merchant payment carries an amount but no snapshot: check it against the snapshot already recorded
- * (CONTRACT section 3: a payment.amount that differs is rejected with 422).
+ * (docs/contract.md section 3: a payment.amount that differs is rejected with 422).
  */
 async function checkPaymentAgainstLedger(service: Service, fact: Fact): Promise<void> {
   if (fact.kind !== 'paid' || fact.source !== 'merchant' || fact.order || fact.payment?.amount === undefined)

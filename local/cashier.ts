@@ -46,7 +46,7 @@ export function signedNotifyForm(fields: Record<string, string>, privateKey: str
   return new URLSearchParams({ ...fields, rsaSign: signCashierFields(fields, privateKey) }).toString();
 }
 
-/** One refund batch of Baidu's cashier: what both refund callbacks name (CONTRACT section 5b). */
+/** One refund batch of Baidu's cashier: what both refund callbacks name (docs/contract.md section 5b). */
 export interface RefundBatch {
   /** the merchant's order id (tpOrderId) */
   tpOrderId: string;

@@ -40,7 +40,7 @@ const unixNow = () => Math.floor(Date.now() / 1000);
 type Step =
   | { sender: 'merchant'; type: MerchantEventType; event: Record<string, unknown> }
   | { sender: 'cashier'; fields: Record<string, string> }
-  /** Baidu's refund audit, and the answer it must get (CONTRACT section 5b) */
+  /** Baidu's refund audit, and the answer it must get (docs/contract.md section 5b) */
   | {
       sender: 'cashier-audit';
       fields: Record<string, string>;
@@ -58,7 +58,7 @@ interface DemoOrder {
   end: { status: MainStatus; subStatus: SubStatus };
 }
 
-/** The form Baidu's cashier posts once a payment went through (CONTRACT section 5), unsigned. */
+/** The form Baidu's cashier posts once a payment went through (docs/contract.md section 5), unsigned. */
 function cashierPaid(orderId: string, snapshot: OrderSnapshot, cashierOrderId: string, paidAt: number) {
   const amount = computeOrderAmount(snapshot);
   return paidNotifyFields({ tpOrderId: orderId, cashierOrderId, amount, paidAt, userId: '2389110912' });

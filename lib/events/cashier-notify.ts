@@ -5,7 +5,7 @@ import { unixNow, type UnixClock } from './clock';
 import { MESSAGES, orderIdSchema } from './merchant-schema';
 import type { CashierPayment, Fact } from './types';
 
-// Baidu cashier payment notify (CONTRACT.md section 5): the form body, its SHA1withRSA signature, the fact.
+// Baidu cashier payment notify (docs/contract.md section 5): the form body, its SHA1withRSA signature, the fact.
 
 /** A key that cannot verify cashier signatures: a configuration fault, never the notify's. */
 export class CashierKeyError extends Error {

@@ -4,7 +4,7 @@ import { unixNow, type UnixClock } from './clock';
 import { MESSAGES, orderIdSchema } from './merchant-schema';
 import type { CashierRefund, Fact, RefundAuditAnswer } from './types';
 
-// Baidu cashier refund callbacks (CONTRACT section 5b): refund audit (退款审核) and refund result (退款结果).
+// Baidu cashier refund callbacks (docs/contract.md section 5b): refund audit (退款审核) and refund result (退款结果).
 // Their form bodies are decoded and verified by the payment notify's parseFormBody and
 // verifyCashierSignature (cashier-notify.ts): one parser, one verifier for all three callbacks.
 // Field names as Baidu's SDKs spell them: refundBatchId and refundPayMoney in

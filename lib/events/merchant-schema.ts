@@ -17,7 +17,7 @@ import type {
   SkuInput,
 } from './types';
 
-/** Limits of CONTRACT.md section 3 and of the Order Center (ImgList, SkuAttr). */
+/** Limits of docs/contract.md section 3 and of the Order Center (ImgList, SkuAttr). */
 export const LIMITS = {
   eventIdLength: 128,
   orderIdLength: 64,
@@ -198,7 +198,7 @@ const refundFields = {
     .nonNullable(MESSAGES.notNull),
   createdAt: optionalTime(),
   detail: optionalDetailPage(),
-  // Baidu's refund batch id, as the cashier's refund callbacks carry it (CONTRACT section 5b).
+  // Baidu's refund batch id, as the cashier's refund callbacks carry it (docs/contract.md section 5b).
   baiduRefundBatchId: orderIdSchema().optional().nonNullable(MESSAGES.notNull).default(undefined),
 };
 

@@ -45,7 +45,7 @@ const KINDS: Record<MerchantEventType, FactKind> = {
 };
 
 /**
- * Validates a merchant event (CONTRACT.md section 3) and turns it into the fact it records.
+ * Validates a merchant event (docs/contract.md section 3) and turns it into the fact it records.
  * Throws InvalidInputError naming every offending path.
  */
 export function parseMerchantEvent(

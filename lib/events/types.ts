@@ -1,5 +1,5 @@
 /**
- * Merchant events (CONTRACT.md section 3) and the facts they record.
+ * Merchant events (docs/contract.md section 3) and the facts they record.
  * Amounts are integers in fen; times are Unix seconds.
  */
 
@@ -136,7 +136,7 @@ export interface CashierPayment {
   status: number;
 }
 
-/** What Baidu's cashier posted about one refund batch (CONTRACT section 5b): the audit's question or the result. */
+/** What Baidu's cashier posted about one refund batch (docs/contract.md section 5b): the audit's question or the result. */
 export interface CashierRefund {
   /** the cashier's own order id */
   orderId: string;
@@ -148,7 +148,7 @@ export interface CashierRefund {
   refundStatus?: 1 | 2;
 }
 
-/** How Baidu's refund audit is answered: the policies of CONTRACT section 5b. */
+/** How Baidu's refund audit is answered: the policies of docs/contract.md section 5b. */
 export type RefundAuditPolicy = 'match' | 'approve' | 'manual';
 
 /** auditStatus of the reply: 1 approve, 2 reject, 3 undecided (Baidu asks again). */

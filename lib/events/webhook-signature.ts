@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { unixNow, type UnixClock } from './clock';
 
-// Merchant event signature (CONTRACT.md section 6):
+// Merchant event signature (docs/contract.md section 6):
 // X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">[,v1=<another, during key rotation>]
 
 export type SignatureFailure = 'missing' | 'malformed' | 'stale' | 'mismatch';

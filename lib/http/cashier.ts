@@ -9,7 +9,7 @@ import type { Route } from './route';
 
 /**
  * The fields of a callback from Baidu's cashier, once its RSA signature is verified: one check for the
- * payment notify and the refund callbacks alike (CONTRACT sections 5 and 5b). Throws a 401 refusal
+ * payment notify and the refund callbacks alike (docs/contract.md sections 5 and 5b). Throws a 401 refusal
  * before any field is read for what it means.
  */
 export async function verifiedCashierForm(request: HttpRequest): Promise<Record<string, string>> {
@@ -23,7 +23,7 @@ export async function verifiedCashierForm(request: HttpRequest): Promise<Record<
 }
 
 /**
- * `POST /baidu/payment-notify` (CONTRACT section 5): the form, its RSA signature, the notify; answered
+ * `POST /baidu/payment-notify` (docs/contract.md section 5): the form, its RSA signature, the notify; answered
  * with Baidu's success shape once recorded. A retried notify is a duplicate and gets the same answer.
  */
 export function cashierNotifyRoute(): Route {

@@ -8,7 +8,7 @@ import { CASHIER_PUSH_BUDGET_MS, pushDeadline, recordFact } from './record';
 import type { Route } from './route';
 
 /**
- * `POST /baidu/refund-audit` (退款审核, CONTRACT section 5b): Baidu's cashier asks whether to refund. The
+ * `POST /baidu/refund-audit` (退款审核, docs/contract.md section 5b): Baidu's cashier asks whether to refund. The
  * signature first, then the question; the answer comes from the ledger and REFUND_AUDIT_POLICY, recorded
  * before it is given, within Baidu's 2 s.
  */
@@ -29,7 +29,7 @@ export function refundAuditRoute(): Route {
 }
 
 /**
- * `POST /baidu/refund-notify` (退款结果, CONTRACT section 5b): Baidu's cashier says how a refund ended.
+ * `POST /baidu/refund-notify` (退款结果, docs/contract.md section 5b): Baidu's cashier says how a refund ended.
  * Recorded like any fact (a retry is a duplicate) and pushed within the cashier's budget; the linked
  * after-sale order shows refunded (402), or the failure becomes an anomaly for a person.
  */

@@ -9,7 +9,7 @@ export interface HttpReply extends APIGatewayProxyStructuredResultV2 {
   body: string;
 }
 
-/** How a route refuses: merchant JSON errors (CONTRACT section 6) or the cashier errno shape (section 5). */
+/** How a route refuses: merchant JSON errors (docs/contract.md section 6) or the cashier errno shape (section 5). */
 export type ReplyStyle = 'merchant' | 'cashier';
 
 /** The body of every refusal, naming each offending field. */
@@ -49,7 +49,7 @@ export function cashierSuccessReply(): HttpReply {
   return json(200, CASHIER_SUCCESS);
 }
 
-/** The refund audit's answer as Baidu reads it (CONTRACT section 5b): refundPayMoney even on reject. */
+/** The refund audit's answer as Baidu reads it (docs/contract.md section 5b): refundPayMoney even on reject. */
 export interface RefundAuditReplyBody {
   errno: 0;
   msg: 'success';

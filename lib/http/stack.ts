@@ -15,7 +15,7 @@ import {
 import { replyMetrics } from './reply-metrics';
 import { RoutedRequest, type DirectInvoke, type RouteTable } from './route';
 
-/** CONTRACT section 6: a bigger body is refused with 413. */
+/** docs/contract.md section 6: a bigger body is refused with 413. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** A function's triggers: its HTTP routes, and what a direct invoke does. */

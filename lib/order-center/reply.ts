@@ -14,7 +14,7 @@ export type ReplyOutcome =
     };
 
 /**
- * Baidu's codes, by what to do about them (CONTRACT section 8). A code in none of these sets is unknown:
+ * Baidu's codes, by what to do about them (docs/contract.md section 8). A code in none of these sets is unknown:
  * not proof of a bad body, so it is retried a few times on the order's schedule before the order fails.
  */
 const ERRNOS: Readonly<Record<Exclude<FailureKind, 'not-found' | 'unknown'>, ReadonlySet<number>>> = {

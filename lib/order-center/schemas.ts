@@ -1,6 +1,6 @@
 /**
  * yup schemas for the bodies of the six Order Center calls: the rules of Baidu's API page as
- * corrected by CONTRACT.md section 8. Each schema is built once, on first use; validation is
+ * corrected by docs/contract.md section 8. Each schema is built once, on first use; validation is
  * strict (no coercion: "1" is not a Quantity) and reports every issue, with yup's paths
  * (`Data[0].EXT.MainOrder.Products[0].Quantity`).
  */
@@ -176,7 +176,7 @@ function atLeastOne(what: string) {
 function unknownKeyMessage(path: string, key: string, known: ReadonlyMap<string, string>): string {
   const meant = known.get(key.toLowerCase());
   if (meant === 'EXT')
-    return `${path}: the extension object must be sent as EXT, not ${key} (CONTRACT section 8)`;
+    return `${path}: the extension object must be sent as EXT, not ${key} (docs/contract.md section 8)`;
   if (meant) return `${path} is not a field here; did you mean ${meant}?`;
   return `${path} is not a field here (allowed: ${[...known.values()].join(', ')})`;
 }
@@ -416,7 +416,7 @@ const orderData = once(() =>
   ),
 );
 
-/** No Title, Ctime or Mtime: the SDKs' update/main/info item has none (CONTRACT section 8). */
+/** No Title, Ctime or Mtime: the SDKs' update/main/info item has none (docs/contract.md section 8). */
 const updateMainInfoItem = once(() =>
   withStatusRule(
     record({

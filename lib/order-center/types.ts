@@ -1,6 +1,6 @@
 /**
  * The Order Center's data model and the bodies of its six calls, as Baidu defines them
- * (../shared/order-center-api.zh.md, corrected by CONTRACT.md section 8).
+ * (../shared/order-center-api.zh.md, corrected by docs/contract.md section 8).
  * Field names are Baidu's, PascalCase included: these objects go on the wire as they are.
  */
 
@@ -139,14 +139,14 @@ export interface OrderKey {
 
 /**
  * update/main/info: the main order's content and status. No Title, Ctime or Mtime: the SDKs' item has none
- * (CONTRACT section 8), so a new Title or Ctime needs a whole add/main/info.
+ * (docs/contract.md section 8), so a new Title or Ctime needs a whole add/main/info.
  */
 export interface UpdateMainInfoItem extends OrderKey {
   Status: MainStatus;
   EXT: { MainOrder: MainOrder };
 }
 
-/** update/main/status: the status only; no Mtime (CONTRACT section 8). */
+/** update/main/status: the status only; no Mtime (docs/contract.md section 8). */
 export interface UpdateMainStatusItem extends OrderKey {
   Status: MainStatus;
 }
@@ -156,7 +156,7 @@ export interface SubInfoItem extends OrderKey {
   EXT: { SubsOrder: SubsOrder };
 }
 
-/** update/sub/status: SubOrderID and SubStatus only; no MTime (CONTRACT section 8). */
+/** update/sub/status: SubOrderID and SubStatus only; no MTime (docs/contract.md section 8). */
 export interface SubStatusEntry {
   SubOrderID: string;
   SubStatus: SubStatus;

@@ -53,7 +53,7 @@ export function addMainInfoBody(order: OrderData): CallBodies['add/main/info'] {
 
 /**
  * update/main/info: each order's main content and status, without its after-sale orders. Title, Ctime and
- * Mtime are not fields of this call (CONTRACT section 8): a new Title or Ctime goes out with add/main/info.
+ * Mtime are not fields of this call (docs/contract.md section 8): a new Title or Ctime goes out with add/main/info.
  */
 export function updateMainInfoBody(orders: readonly OrderData[]): CallBodies['update/main/info'] {
   atLeastOneOrder(orders, 'update/main/info');

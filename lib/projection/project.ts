@@ -38,7 +38,7 @@ function toMainOrder(snapshot: OrderSnapshot, products: Product[], payment: Paym
 }
 
 /**
- * The order as the Order Center should show it, from its facts (CONTRACT.md sections 3 and 4).
+ * The order as the Order Center should show it, from its facts (docs/contract.md sections 3 and 4).
  * Facts are taken once per eventId and folded in (occurredAt, eventId) order, so the result depends only
  * on the set of facts. Facts that are not applied (a cashier notify with the wrong amount, an update of a
  * refund nobody requested) change nothing, Mtime included; they come back as anomalies. A fact that brings a

@@ -3,7 +3,7 @@ import type { Fact } from '../events/types';
 /**
  * Which merchant refund (after-sale order) each Baidu refund batch is for: refundBatchId -> refund id.
  * Two facts can say so: a merchant refund event that names `baiduRefundBatchId`, and an approved refund
- * audit that was matched to an open refund (CONTRACT section 5b). The merchant's own word wins; between
+ * audit that was matched to an open refund (docs/contract.md section 5b). The merchant's own word wins; between
  * facts of one kind, the first in fold order does, so the link depends only on the set of facts.
  */
 export function refundLinks(ordered: readonly Fact[]): Map<string, string> {

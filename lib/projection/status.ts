@@ -14,7 +14,7 @@ const FORWARD_RANK: Readonly<Partial<Record<FactKind, number>>> = {
   completed: 3,
 };
 
-/** Status by forward rank (placed, paid, shipped, completed), per category (CONTRACT.md section 4). */
+/** Status by forward rank (placed, paid, shipped, completed), per category (docs/contract.md section 4). */
 const STATUS_BY_RANK: Readonly<Record<OrderCategory, readonly MainStatus[]>> = {
   physical: [1, 5, 6, 200],
   virtual: [1, 2, 4, 200],

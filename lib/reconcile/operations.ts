@@ -85,7 +85,7 @@ export interface Report {
   waiting: WaitingOrder[];
   /** orders whose facts hold something a person should look at (e.g. a cashier amount that differs) */
   anomalies: { orderId: string; anomalies: RecordedAnomaly[] }[];
-  /** every answer given to Baidu's refund audit: what it asked, what we answered, why (CONTRACT section 5b) */
+  /** every answer given to Baidu's refund audit: what it asked, what we answered, why (docs/contract.md section 5b) */
   refundAudits: RefundAuditEntry[];
 }
 

@@ -7,7 +7,7 @@ import type { Ledger } from '../ledger/types';
 import { decidedAnswers, operatorAnswer, refundPosition, type OperatorDecision } from '../refund-audit';
 import { InvalidInputError, issuesFromYup } from '../validation';
 
-// The operator's side of Baidu's refund audit (CONTRACT section 5b): `{"refundAudit":{...}}` decides an
+// The operator's side of Baidu's refund audit (docs/contract.md section 5b): `{"refundAudit":{...}}` decides an
 // audit Baidu asked (policy manual, or any undecided one), and the report lists every recorded answer.
 
 export interface RefundAuditCommand {

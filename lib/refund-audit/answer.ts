@@ -19,7 +19,7 @@ export interface AuditOutcome {
 }
 
 /**
- * Answers Baidu's refund audit (CONTRACT section 5b). A batch once approved or rejected gets that answer for
+ * Answers Baidu's refund audit (docs/contract.md section 5b). A batch once approved or rejected gets that answer for
  * ever, whatever has happened since; otherwise the policy decides afresh from the ledger. A decision is
  * recorded before it is given (and a decision recorded meanwhile by another caller wins); the first
  * undecided answer is recorded too, so the report shows what Baidu asked and why it waits.

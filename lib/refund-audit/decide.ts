@@ -1,7 +1,7 @@
 import type { CashierRefund, RefundAuditAnswer, RefundAuditPolicy } from '../events/types';
 import type { OpenRefund, RefundPosition } from './position';
 
-// The refund audit's answer (CONTRACT section 5b): pure, from the order's refund position and the policy.
+// The refund audit's answer (docs/contract.md section 5b): pure, from the order's refund position and the policy.
 
 const approve = (
   policy: RefundAuditPolicy,

@@ -12,7 +12,7 @@ export interface OpenRefund {
   refundBatchId?: string;
 }
 
-/** What a refund audit is decided from: the order as its facts stand (CONTRACT section 5b). */
+/** What a refund audit is decided from: the order as its facts stand (docs/contract.md section 5b). */
 export type RefundPosition =
   | { known: false }
   /** `why`: the snapshot has not come, or the facts cannot be projected (a person has to look) */

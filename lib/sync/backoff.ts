@@ -15,7 +15,7 @@ export interface BackoffPolicy {
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 30_000, maxMs: 3_600_000, maxAttempts: 12 };
 
-/** Baidu's quota is per day or per second (CONTRACT section 8): minutes, not milliseconds. */
+/** Baidu's quota is per day or per second (docs/contract.md section 8): minutes, not milliseconds. */
 export const DEFAULT_QUOTA_MS = 5 * 60_000;
 export const DEFAULT_UNKNOWN_CODE_ATTEMPTS = 3;
 export const DEFAULT_UNKNOWN_CODE_MIN_MS = 60_000;

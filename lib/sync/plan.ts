@@ -19,7 +19,7 @@ function subItems(order: OrderData): SubOrderItem[] {
 
 /**
  * Mtime and an after-sale item's MTime only travel with whole writes (add/main/info, append/sub/info,
- * update/sub/info); no call updates them alone (CONTRACT section 8). So a change of them alone is no
+ * update/sub/info); no call updates them alone (docs/contract.md section 8). So a change of them alone is no
  * reason to call Baidu, and what Baidu holds may keep an older one.
  */
 function timeless(item: SubOrderItem): SubOrderItem {
@@ -97,7 +97,7 @@ export function plan(
 
 /**
  * What the Order Center holds after `step` succeeded, starting from `acked`: exactly what the call's Data
- * item carries (CONTRACT section 8), nothing more. Pure.
+ * item carries (docs/contract.md section 8), nothing more. Pure.
  */
 export function applyCall(acked: OrderData | undefined, desired: OrderData, step: PlannedCall): OrderData {
   if (step.call === 'add/main/info' || !acked) return desired;

@@ -7,7 +7,7 @@ export interface TokenGrant {
 }
 
 /**
- * Reads Baidu's reply to the client_credentials token request (CONTRACT.md section 8): `{access_token,
+ * Reads Baidu's reply to the client_credentials token request (docs/contract.md section 8): `{access_token,
  * expires_in}` on success, HTTP 400 `{error, error_description}` on refusal. `scrub` removes secrets
  * from any text taken from the reply before it goes into an error message.
  */

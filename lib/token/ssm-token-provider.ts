@@ -5,7 +5,7 @@ import { describeError, ParameterStoreError, TokenUnavailableError } from './err
 import type { AccessTokenProvider } from './provider';
 import { readSecureString } from './ssm-parameter';
 
-/** CONTRACT.md section 7: the token is cached for at most 5 minutes. */
+/** docs/contract.md section 7: the token is cached for at most 5 minutes. */
 export const DEFAULT_TOKEN_MAX_AGE_MS = 300_000;
 
 export interface SsmTokenProviderOptions {

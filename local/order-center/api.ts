@@ -1,6 +1,6 @@
 /**
  * Baidu's Order Center calls as this stand-in reads them: one row per call in CALLS (path, how many Data
- * items, the Data item's fields), from CONTRACT.md section 8 (the official SDKs' request structs, e.g.
+ * items, the Data item's fields), from docs/contract.md section 8 (the official SDKs' request structs, e.g.
  * baidu/smartapp-openapi-go openapi/addOrderInfo.go) and the API page. Independent of lib/ on purpose.
  *
  * Strict like Baidu: a field a call does not have is errno 2002 naming its path; so are a wrong type, a
@@ -53,7 +53,7 @@ export interface CallSpec {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Field rules (API page "POST请求参数说明", CONTRACT section 8)
+// Field rules (API page "POST请求参数说明", docs/contract.md section 8)
 
 const text = (nonEmpty = false): FieldSpec => ({ type: 'string', nonEmpty });
 const optionalText: FieldSpec = { type: 'string', optional: true };

@@ -1,5 +1,5 @@
 /**
- * The local Order Center's own reading of Baidu's data model: written from CONTRACT.md section 8 and
+ * The local Order Center's own reading of Baidu's data model: written from docs/contract.md section 8 and
  * ../shared/order-center-api.zh.md, and deliberately not imported from lib/ (ESLint forbids it). If the
  * client and this stand-in shared one description, a wrong reading would pass every test.
  */

@@ -21,7 +21,7 @@ export interface StoredOrder {
   subStatusHistory: Record<string, SubStatus[]>;
 }
 
-/** The Data item of each call, once api.ts's table has accepted it (CONTRACT section 8). */
+/** The Data item of each call, once api.ts's table has accepted it (docs/contract.md section 8). */
 interface DataItems {
   'add/main/info': OrderData;
   'update/main/info': OrderKey & { Status: MainStatus; EXT: { MainOrder: MainOrder } };

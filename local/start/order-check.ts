@@ -21,7 +21,7 @@ export function normalizedOrder<T extends OrderData | StoredOrder['data']>(data:
 
 /**
  * An order as it can be compared with the projection: items in SubOrderID order, and Mtime and the
- * after-sale MTimes left out, since only whole writes carry them (CONTRACT section 8) and Baidu keeps the
+ * after-sale MTimes left out, since only whole writes carry them (docs/contract.md section 8) and Baidu keeps the
  * last one sent. What the local Order Center stored is what the client sent, so it reads as OrderData.
  */
 export function comparableOrder(data: OrderData | StoredOrder['data']): OrderData {

@@ -11,7 +11,7 @@ import {
 } from '../../lib/events';
 import { InvalidInputError } from '../../lib/validation';
 
-// Baidu's refund callbacks (CONTRACT section 5b): openssl-made vectors (test/fixtures/cashier/README.md)
+// Baidu's refund callbacks (docs/contract.md section 5b): openssl-made vectors (test/fixtures/cashier/README.md)
 // verified by the payment notify's own verifier, then parsed.
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../fixtures/cashier', name), 'utf8');

@@ -10,7 +10,7 @@ import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
 import { callHttp, captureLogs, httpEvent, orderEvents } from '../http/helpers';
 
-// Baidu cashier's refund audit and refund result (CONTRACT section 5b), end to end: the functions over
+// Baidu cashier's refund audit and refund result (docs/contract.md section 5b), end to end: the functions over
 // HTTP with real RSA signatures, dynalite, and the local Order Center.
 
 let stack: Awaited<ReturnType<typeof startStackForHandlers>>;

@@ -69,7 +69,7 @@ describe('serverless.yml', () => {
     expect(fn.events?.map((event) => event.schedule?.rate)).toEqual([rate]);
   });
 
-  it('sets the environment of CONTRACT section 7', () => {
+  it('sets the environment of docs/contract.md section 7', () => {
     expect(Object.keys(yml.provider.environment)).toEqual(
       expect.arrayContaining([
         'ORDER_CENTER_BASE_URL',

@@ -18,7 +18,7 @@ type StoredData = ReturnType<LocalOrderCenter['orders']>[number]['data'];
 
 /**
  * What differs between the Order Center's copy of each order and the projection of its facts, on everything
- * but Mtime and the after-sale MTimes (only whole writes carry them: CONTRACT section 8).
+ * but Mtime and the after-sale MTimes (only whole writes carry them: docs/contract.md section 8).
  */
 export function mismatches(
   oc: LocalOrderCenter,

@@ -93,7 +93,7 @@ export function cashierRequest(form: string, options: HttpEventOptions = {}): AP
   });
 }
 
-/** Merchant events of one order, each with a fresh eventId, in the shapes of CONTRACT section 3. */
+/** Merchant events of one order, each with a fresh eventId, in the shapes of docs/contract.md section 3. */
 export function orderEvents(orderId: string, order: Partial<OrderSnapshot> = {}) {
   const at = unixNow() - 3_000;
   const placedOrder = snapshot({ createdAt: at, ...order });

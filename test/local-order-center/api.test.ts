@@ -51,7 +51,7 @@ interface Refusal {
 }
 
 const REFUSED: Refusal[] = [
-  // Unknown fields, at every depth: what CONTRACT section 8 says each call does not have
+  // Unknown fields, at every depth: what docs/contract.md section 8 says each call does not have
   ...(
     [
       ['update/main/info', 'Data[0].Title', 'new title'],

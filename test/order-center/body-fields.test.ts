@@ -10,7 +10,7 @@ import {
 } from '../../lib/projection';
 
 /**
- * CONTRACT section 8's table, transcribed: the fields of each call's Data item, from the official SDKs'
+ * docs/contract.md section 8's table, transcribed: the fields of each call's Data item, from the official SDKs'
  * request structs (baidu/smartapp-openapi-go openapi/addOrderInfo.go, updateOrderInfo.go,
  * updateOrderStatus.go, addOrderSubInfo.go, updateOrderSubInfo.go, updateOrderSubStatus.go). `[]` marks
  * an array's items. The main order's content (EXT.MainOrder) and a DetailPage are the page's structures,
@@ -127,7 +127,7 @@ const BUILT: Readonly<Record<OrderCenterCall, () => { Data: unknown[] }>> = {
   'update/sub/status': () => updateSubStatusBody(ORDER, ['as-1']),
 };
 
-describe("each call's Data item carries exactly CONTRACT section 8's fields", () => {
+describe("each call's Data item carries exactly docs/contract.md section 8's fields", () => {
   it.each(Object.keys(FIELDS) as OrderCenterCall[])('%s', (call) => {
     // Act
     const body = BUILT[call]();

@@ -104,7 +104,7 @@ describe('each of the six calls against the local Order Center', () => {
 
     // Assess
     const stored = oc.order('O1', OPEN_ID, APP_KEY);
-    // Neither update carries Title or Mtime (CONTRACT section 8): they stay as the add set them.
+    // Neither update carries Title or Mtime (docs/contract.md section 8): they stay as the add set them.
     expect(stored?.data).toMatchObject({ Title: order('O1').Title, Status: 200, Mtime: order('O1').Mtime });
     expect(stored?.data.EXT.SubsOrder).toEqual({
       Status: 402,

@@ -31,7 +31,7 @@ describe('classifyReply', () => {
     ['rows_affected 0 (number)', 200, ok([item(0)]), 'not-found'],
     ['one item of two not affected', 200, ok([item('1'), item('0')]), 'not-found'],
 
-    // token: refetch and retry once (CONTRACT section 8)
+    // token: refetch and retry once (docs/contract.md section 8)
     ['gateway 110 invalid token', 200, gateway(110, 'Access token invalid'), 'token'],
     ['gateway 111 expired token', 200, gateway(111, 'Access token expired'), 'token'],
     ['errno 44002 token revoked', 200, errno(44002), 'token'],

@@ -754,7 +754,7 @@ const REJECTED: Rejected[] = [
     message: /is not a field here \(allowed: SubOrderID, SubStatus\)$/,
   },
 
-  // Fields the SDKs' structs do not have (CONTRACT section 8): refused, never sent
+  // Fields the SDKs' structs do not have (docs/contract.md section 8): refused, never sent
   ...(
     [
       [UMI, 'Data[0].Title', 'new title'],

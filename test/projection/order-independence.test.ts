@@ -31,7 +31,7 @@ describe('project() depends only on the set of facts', () => {
 
   it('never moves an order backwards as facts arrive, in any order', () => {
     // Prepare: a lifecycle, and the order in which its facts arrive
-    // placed < paid < shipped < completed, and closed ends it (CONTRACT section 4, both categories)
+    // placed < paid < shipped < completed, and closed ends it (docs/contract.md section 4, both categories)
     const RANK: Record<number, number> = { 1: 0, 2: 1, 5: 1, 4: 2, 6: 2, 200: 3, 100: 4 };
     const rank = (status: number) => RANK[status] ?? -1;
     const subRank = (status: number) => (status === 400 ? 0 : status === 401 ? 1 : 2);

@@ -1,7 +1,7 @@
 import type { Fact, RefundAuditAnswer } from '../../lib/events/types';
 import { fact, placed, refundRequested, refundUpdated, viewOf } from './builders';
 
-// Baidu's refund result moves the after-sale order its refundBatchId is linked to (CONTRACT section 5b);
+// Baidu's refund result moves the after-sale order its refundBatchId is linked to (docs/contract.md section 5b);
 // an audit answer changes nothing the Order Center shows.
 
 const audit = (refundBatchId: string, answer: Partial<RefundAuditAnswer>, occurredAt = 300): Fact =>

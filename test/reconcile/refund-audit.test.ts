@@ -11,7 +11,7 @@ import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
 import { callHttp, captureLogs, httpEvent, orderEvents } from '../http/helpers';
 
-// The operator's side of the refund audit (CONTRACT section 5b): `{"refundAudit":{...}}` and the report.
+// The operator's side of the refund audit (docs/contract.md section 5b): `{"refundAudit":{...}}` and the report.
 
 describe('parseReconcileCommand: refundAudit', () => {
   const valid = { orderId: 'o-1', refundBatchId: 'rb-1', decision: 'approve' };

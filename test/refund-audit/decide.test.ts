@@ -8,7 +8,7 @@ import {
 } from '../../lib/refund-audit';
 import { fact, snapshot } from '../helpers/facts';
 
-// The refund audit's answer (CONTRACT section 5b) is a pure function of the order's refund position, what
+// The refund audit's answer (docs/contract.md section 5b) is a pure function of the order's refund position, what
 // Baidu asked and the policy: tables of cases, no I/O.
 
 const BATCH = 'rb-1';

@@ -18,7 +18,7 @@ import {
 import { lifecycle, seeded } from '../helpers/lifecycles';
 import { httpEvent, unixNow } from '../http/helpers';
 
-/** The routes of the lifecycle functions (CONTRACT section 2). */
+/** The routes of the lifecycle functions (docs/contract.md section 2). */
 export const ROUTE_KEYS = [
   'POST /events/order-placed',
   'POST /baidu/payment-notify',
@@ -32,7 +32,7 @@ export const ROUTE_KEYS = [
 
 export type RouteKey = (typeof ROUTE_KEYS)[number];
 
-/** The cashier's refund callbacks (CONTRACT section 5b): tried by the bad-input and security suites. */
+/** The cashier's refund callbacks (docs/contract.md section 5b): tried by the bad-input and security suites. */
 export const REFUND_CALLBACK_ROUTE_KEYS = ['POST /baidu/refund-audit', 'POST /baidu/refund-notify'] as const;
 export type RefundCallbackRouteKey = (typeof REFUND_CALLBACK_ROUTE_KEYS)[number];
 
@@ -75,7 +75,7 @@ export interface Delivery {
   fact: Fact;
 }
 
-/** The merchant event (CONTRACT section 3) that reports a fact. */
+/** The merchant event (docs/contract.md section 3) that reports a fact. */
 export function merchantEvent(fact: Fact): Record<string, unknown> {
   const event: Record<string, unknown> = {
     eventId: fact.eventId,
@@ -90,7 +90,7 @@ export function merchantEvent(fact: Fact): Record<string, unknown> {
   return event;
 }
 
-/** The fields of the paid notify Baidu's cashier posts for an order (CONTRACT section 5), without rsaSign. */
+/** The fields of the paid notify Baidu's cashier posts for an order (docs/contract.md section 5), without rsaSign. */
 export function cashierNotifyFields(
   orderId: string,
   snapshot: OrderSnapshot,

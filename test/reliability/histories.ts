@@ -8,7 +8,7 @@ import {
 import type { StoredOrder } from '../../local/order-center';
 
 /**
- * CONTRACT section 4: placed < paid < shipped < completed, and closed ends it. The statuses of each step
+ * docs/contract.md section 4: placed < paid < shipped < completed, and closed ends it. The statuses of each step
  * depend on the order's CateID.
  */
 const MAIN_RANK: Readonly<Record<CateID, Partial<Record<MainStatus, number>>>> = {

@@ -102,7 +102,7 @@ describe('pushOrder sends exactly what Baidu lacks', () => {
     ]);
     // Paid changes the payment block (content); shipped and completed only the status; each after-sale
     // change goes out alone. The Mtime it moves is no reason for an update/main/status: no call carries
-    // Mtime alone (CONTRACT section 8).
+    // Mtime alone (docs/contract.md section 8).
     expect(callsSent()).toEqual([
       'add/main/info', // placed
       'update/main/info', // paid
