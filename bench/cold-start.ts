@@ -51,7 +51,9 @@ async function packageZips(): Promise<{ dir: string; zips: Record<string, string
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-package-'));
   const cli = path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
   // Any stage but local needs an AppKey to package: a placeholder, since these zips are never deployed.
-  const env = { ...process.env, BAIDU_APP_KEY: process.env.BAIDU_APP_KEY || 'bench-package-check' };
+  // (and not a local stand-in as its Order Center, should this process have started one)
+  const { ORDER_CENTER_BASE_URL: _local, ...inherited } = process.env;
+  const env = { ...inherited, BAIDU_APP_KEY: process.env.BAIDU_APP_KEY || 'bench-package-check' };
   await run(process.execPath, [cli, 'package', '--package', dir], {
     cwd: ROOT,
     env,

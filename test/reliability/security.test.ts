@@ -35,6 +35,8 @@ import { captureLogs, printCounts, secretsInLogs, type CapturedLogs } from './lo
 const ROOT = path.resolve(__dirname, '../..');
 const run = promisify(execFile);
 
+const withoutOrderCenterUrl = ({ ORDER_CENTER_BASE_URL: _local, ...env }: NodeJS.ProcessEnv) => env;
+
 type Stack = Awaited<ReturnType<typeof startStackForHandlers>>;
 
 let stack: Stack;
@@ -286,8 +288,9 @@ describe('the compiled CloudFormation template', () => {
       const cli = path.join(ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
       await run(process.execPath, [cli, 'package', '--package', dir], {
         cwd: ROOT,
-        // any stage but local needs an AppKey to package (scripts/serverless-operations.cjs)
-        env: { ...process.env, BAIDU_APP_KEY: 'security-test-app-key' },
+        // any stage but local needs an AppKey, and refuses the local stand-in this suite's stack points
+        // ORDER_CENTER_BASE_URL at (scripts/serverless-operations.cjs)
+        env: { ...withoutOrderCenterUrl(process.env), BAIDU_APP_KEY: 'security-test-app-key' },
         maxBuffer: 16 * 1024 * 1024,
       });
       template = JSON.parse(

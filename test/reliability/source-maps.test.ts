@@ -101,16 +101,18 @@ describe('the deploy bundle of shipped', () => {
   });
 
   it('turns an error thrown in lib/ into a stack frame at its file and line, under --enable-source-maps', async () => {
-    // Act: a direct invoke of an empty event fails in parseMerchantEvent (lib/events/merchant.ts)
-    const probe = `require(${JSON.stringify(deployed.js)}).handler({}, { getRemainingTimeInMillis: () => 1000 }).catch((e) => process.stdout.write(e.stack))`;
+    // Act: a valid direct invoke with no configuration fails in loadConfig (lib/config.ts). (Input it can
+    // never accept is answered, not thrown: it has no stack to look at.)
+    const event = readFileSync(path.join(ROOT, 'examples', 'shipped.json'), 'utf8');
+    const probe = `require(${JSON.stringify(deployed.js)}).handler(${event}, { getRemainingTimeInMillis: () => 1000 }).catch((e) => process.stdout.write(e.stack))`;
     const { stdout } = await run(process.execPath, ['--enable-source-maps', '-e', probe], {
       env: { PATH: process.env.PATH ?? '', AWS_REGION: 'ap-southeast-1' },
     });
 
     // Assess
-    const frame = /lib\/events\/merchant\.ts:(\d+)/.exec(stdout);
+    const frame = /lib\/config\.ts:(\d+)/.exec(stdout);
     expect(frame).not.toBeNull();
-    const source = readFileSync(path.join(ROOT, 'lib/events/merchant.ts'), 'utf8').split('\n');
-    expect(source[Number(frame![1]) - 1]).toContain('throw new InvalidInputError');
+    const source = readFileSync(path.join(ROOT, 'lib/config.ts'), 'utf8').split('\n');
+    expect(source[Number(frame![1]) - 1]).toContain('throw new ConfigError');
   });
 });
