@@ -133,11 +133,11 @@ const WEBHOOK = [
 const EXPECTED_PERMISSIONS: Record<string, string[]> = {
   paymentSucceeded: [...WEBHOOK, 'ssm:GetParameter cashier-public-key'],
   shipped: WEBHOOK,
-  refundRequested: WEBHOOK,
+  refundRequested: [...WEBHOOK, 'ssm:GetParameter cashier-public-key'], // /baidu/refund-audit
   orderPlaced: WEBHOOK,
   orderCompleted: WEBHOOK,
   orderClosed: WEBHOOK,
-  refundUpdated: WEBHOOK,
+  refundUpdated: [...WEBHOOK, 'ssm:GetParameter cashier-public-key'], // /baidu/refund-notify
   reconcile: [
     'dynamodb:GetItem LedgerTable',
     'dynamodb:UpdateItem LedgerTable',
