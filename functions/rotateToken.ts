@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../lib/logger';
-import { getService } from '../lib/service';
+import { getParameterStore } from '../lib/parameter-store';
 import { rotateAccessToken } from '../lib/token';
 
 /**
@@ -9,7 +9,7 @@ import { rotateAccessToken } from '../lib/token';
  * never the token. An OAuth refusal fails the invocation with Baidu's own message.
  */
 async function rotateToken() {
-  const { ssm, config } = getService();
+  const { ssm, config } = getParameterStore();
   const result = await rotateAccessToken({
     ssm,
     fetch: (...args) => fetch(...args),

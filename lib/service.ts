@@ -2,17 +2,22 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { KeyObject } from 'node:crypto';
 import { cachedValue, type CachedValue } from './cached-value';
-import { loadConfig, type Config } from './config';
-import { loadCashierPublicKey } from './events';
+import type { Config } from './config';
+import { loadCashierPublicKey } from './events/cashier-key';
 import { createDynamoLedger } from './ledger/dynamo-ledger';
 import type { Ledger } from './ledger/types';
 import { createOrderCenterClient, type OrderCenterClient } from './order-center/client';
+import { getParameterStore, resetParameterStore } from './parameter-store';
 import type { SyncDependencies } from './sync/push';
 import { createSsmTokenProvider, DEFAULT_TOKEN_MAX_AGE_MS } from './token';
 import type { AccessTokenProvider } from './token/provider';
 import { readSecureString } from './token/ssm-parameter';
 
-/** Everything a function needs, built once per Lambda container, with no I/O until first use. */
+/**
+ * What the event functions and reconcile need, built once per Lambda container, with no I/O until first
+ * use. rotateToken needs only lib/parameter-store. Modules are imported directly, not through their folder's
+ * index, so a bundle holds what the wiring uses (the cashier key's loader, not the notify's parsing).
+ */
 export interface Service {
   config: Config;
   ledger: Ledger;
@@ -62,11 +67,15 @@ let current: Service | undefined;
 
 /** The container's service: configuration read (and checked) on first use, then kept. */
 export function getService(): Service {
-  current ??= createService(loadConfig());
+  if (!current) {
+    const { config, ssm } = getParameterStore();
+    current = createService(config, { ssm });
+  }
   return current;
 }
 
 /** Forgets the container's service, so the next getService() reads the environment again (tests, local runs). */
 export function resetService(): void {
   current = undefined;
+  resetParameterStore();
 }
