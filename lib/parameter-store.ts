@@ -13,9 +13,14 @@ export interface ParameterStore {
 
 let current: ParameterStore | undefined;
 
+/** The one place an SSM client is made: every function's, and lib/service's when none is given. */
+export function createSsmClient(): SSMClient {
+  return new SSMClient({});
+}
+
 /** The container's configuration (read and checked on first use) and SSM client, then kept. */
 export function getParameterStore(): ParameterStore {
-  current ??= { config: loadConfig(), ssm: new SSMClient({}) };
+  current ??= { config: loadConfig(), ssm: createSsmClient() };
   return current;
 }
 

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { KeyObject } from 'node:crypto';
 import { cachedValue, type CachedValue } from './cached-value';
 import type { Config } from './config';
@@ -7,7 +7,7 @@ import { loadCashierPublicKey } from './events/cashier-key';
 import { createDynamoLedger } from './ledger/dynamo-ledger';
 import type { Ledger } from './ledger/types';
 import { createOrderCenterClient, type OrderCenterClient } from './order-center/client';
-import { getParameterStore, resetParameterStore } from './parameter-store';
+import { createSsmClient, getParameterStore, resetParameterStore } from './parameter-store';
 import type { SyncDependencies } from './sync/push';
 import { createSsmTokenProvider, DEFAULT_TOKEN_MAX_AGE_MS } from './token';
 import type { AccessTokenProvider } from './token/provider';
@@ -37,7 +37,7 @@ export interface ServiceOverrides {
 
 /** Wires the service from a configuration. AWS endpoints come from the SDK's own settings (AWS_ENDPOINT_URL_*). */
 export function createService(config: Config, overrides: ServiceOverrides = {}): Service {
-  const ssm = overrides.ssm ?? new SSMClient({});
+  const ssm = overrides.ssm ?? createSsmClient();
   const dynamo = overrides.dynamo ?? new DynamoDBClient({});
   const ledger = createDynamoLedger({ client: dynamo, tableName: config.ledgerTable });
   const tokens = createSsmTokenProvider({ ssm, parameterName: config.accessTokenParam });

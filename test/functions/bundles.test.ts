@@ -57,6 +57,22 @@ describe('what each function bundle holds', () => {
     expect(Object.keys(held).sort()).toEqual([...eventFunctions, 'reconcile', 'rotateToken'].sort());
   });
 
+  /** The AWS SDK clients (@aws-sdk/client-*) a bundle holds. */
+  const awsClients = (fn: string): string[] =>
+    [
+      ...new Set(
+        held[fn]!.flatMap((file) => /node_modules\/@aws-sdk\/(client-[^/]+)\//.exec(file)?.[1] ?? []),
+      ),
+    ].sort();
+
+  it.each(eventFunctions)('%s holds the SSM and DynamoDB clients, and no other AWS client', (fn) => {
+    expect(awsClients(fn)).toEqual(['client-dynamodb', 'client-ssm']);
+  });
+
+  it('rotateToken holds the SSM client alone', () => {
+    expect(awsClients('rotateToken')).toEqual(['client-ssm']);
+  });
+
   const without: [string, string, string[], string][] = [
     // [what, module, functions that must not hold it, a function that must]
     ['the DynamoDB client', 'node_modules/@aws-sdk/client-dynamodb/', ['rotateToken'], 'shipped'],
