@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 
 export interface ZipEntry {
   name: string;
@@ -43,4 +45,37 @@ export function zipEntries(file: string): ZipEntry[] {
     offset += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
+}
+
+/**
+ * Zips files as serverless-esbuild does for `package.individually` (archiver's zip, default compression,
+ * fixed dates), so that a bundle the deploy never packages (a floor) is weighed like the functions' zips.
+ * archiver is serverless-esbuild's own dependency: it is resolved from there, not declared twice.
+ */
+export async function zipLikeTheDeploy(zipFile: string, files: readonly string[]): Promise<void> {
+  const archiverOf = createRequire(require.resolve('serverless-esbuild'));
+  const archiver = archiverOf('archiver') as ArchiverModule;
+  const archive = archiver.create('zip');
+  const output = createWriteStream(zipFile);
+  await new Promise<void>((resolve, reject) => {
+    output.on('open', () => {
+      archive.pipe(output);
+      for (const file of files)
+        archive.append(readFileSync(file), { name: path.basename(file), date: new Date(0) });
+      void archive.finalize();
+    });
+    output.on('close', () => resolve());
+    output.on('error', reject);
+    archive.on('error', reject);
+  });
+}
+
+/** The part of archiver's API the bench uses. */
+interface ArchiverModule {
+  create(format: 'zip'): {
+    pipe(stream: NodeJS.WritableStream): void;
+    append(data: Buffer, entry: { name: string; date: Date }): void;
+    finalize(): Promise<void>;
+    on(event: 'error', listener: (err: Error) => void): void;
+  };
 }

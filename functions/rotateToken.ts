@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { logger } from '../lib/logger';
 import { metrics, MetricUnit, publishMetrics, timedFetch } from '../lib/metrics';
-import { getService } from '../lib/service';
+import { getParameterStore } from '../lib/parameter-store';
 import { rotateAccessToken } from '../lib/token';
 
 /**
@@ -11,7 +11,7 @@ import { rotateAccessToken } from '../lib/token';
  * TokenRotations (serverless.yml's token-rotation alarm).
  */
 async function rotateToken() {
-  const { ssm, config } = getService();
+  const { ssm, config } = getParameterStore();
   const result = await rotateAccessToken({
     ssm,
     fetch: timedFetch(),

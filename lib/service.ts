@@ -1,19 +1,24 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { KeyObject } from 'node:crypto';
 import { cachedValue, type CachedValue } from './cached-value';
-import { loadConfig, type Config } from './config';
-import { loadCashierPublicKey } from './events';
+import type { Config } from './config';
+import { loadCashierPublicKey } from './events/cashier-key';
 import { createDynamoLedger } from './ledger/dynamo-ledger';
 import { timedFetch } from './metrics';
 import type { Ledger } from './ledger/types';
 import { createOrderCenterClient, type OrderCenterClient } from './order-center/client';
+import { createSsmClient, getParameterStore, resetParameterStore } from './parameter-store';
 import type { SyncDependencies } from './sync/push';
 import { createSsmTokenProvider, DEFAULT_TOKEN_MAX_AGE_MS } from './token';
 import type { AccessTokenProvider } from './token/provider';
 import { readSecureString } from './token/ssm-parameter';
 
-/** Everything a function needs, built once per Lambda container, with no I/O until first use. */
+/**
+ * What the event functions and reconcile need, built once per Lambda container, with no I/O until first
+ * use. rotateToken needs only lib/parameter-store. Modules are imported directly, not through their folder's
+ * index, so a bundle holds what the wiring uses (the cashier key's loader, not the notify's parsing).
+ */
 export interface Service {
   config: Config;
   ledger: Ledger;
@@ -33,7 +38,7 @@ export interface ServiceOverrides {
 
 /** Wires the service from a configuration. AWS endpoints come from the SDK's own settings (AWS_ENDPOINT_URL_*). */
 export function createService(config: Config, overrides: ServiceOverrides = {}): Service {
-  const ssm = overrides.ssm ?? new SSMClient({});
+  const ssm = overrides.ssm ?? createSsmClient();
   const dynamo = overrides.dynamo ?? new DynamoDBClient({});
   const ledger = createDynamoLedger({ client: dynamo, tableName: config.ledgerTable });
   const tokens = createSsmTokenProvider({ ssm, parameterName: config.accessTokenParam });
@@ -64,11 +69,15 @@ let current: Service | undefined;
 
 /** The container's service: configuration read (and checked) on first use, then kept. */
 export function getService(): Service {
-  current ??= createService(loadConfig());
+  if (!current) {
+    const { config, ssm } = getParameterStore();
+    current = createService(config, { ssm });
+  }
   return current;
 }
 
 /** Forgets the container's service, so the next getService() reads the environment again (tests, local runs). */
 export function resetService(): void {
   current = undefined;
+  resetParameterStore();
 }

@@ -1,0 +1,30 @@
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { loadConfig, type Config } from './config';
+
+/**
+ * The part of the wiring every function needs: the configuration and the SSM client. rotateToken needs
+ * nothing more, so it imports this and not lib/service (which brings DynamoDB, the Order Center client
+ * and the sync code into a bundle).
+ */
+export interface ParameterStore {
+  config: Config;
+  ssm: SSMClient;
+}
+
+let current: ParameterStore | undefined;
+
+/** The one place an SSM client is made: every function's, and lib/service's when none is given. */
+export function createSsmClient(): SSMClient {
+  return new SSMClient({});
+}
+
+/** The container's configuration (read and checked on first use) and SSM client, then kept. */
+export function getParameterStore(): ParameterStore {
+  current ??= { config: loadConfig(), ssm: createSsmClient() };
+  return current;
+}
+
+/** Forgets them, so the next getParameterStore() reads the environment again (tests, local runs). */
+export function resetParameterStore(): void {
+  current = undefined;
+}
