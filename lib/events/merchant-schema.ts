@@ -19,12 +19,27 @@ import type {
 
 /** Limits of docs/contract.md section 3 and of the Order Center (ImgList, SkuAttr). */
 export const LIMITS = {
+  /** every id: eventId, item, refund and cashier ids, openId, tracking numbers */
+  idLength: 128,
   eventIdLength: 128,
   orderIdLength: 64,
+  /** titles, names, sku attributes, carriers */
+  nameLength: 200,
+  /** descriptions, links of detail pages, image URLs */
+  textLength: 1_000,
   reasonLength: 256,
+  /** every amount and every computed total, in fen: sums of them stay exact integers */
+  maxFen: 10_000_000_000,
   images: 5,
   sku: 4,
 } as const;
+
+/**
+ * eventId prefixes that Baidu's callbacks use for the facts they record (`cashier:<orderId>:<status>`
+ * from the first release, `baidu:` for every callback since): a merchant eventId may not take one, so no
+ * merchant event can make a callback look like a duplicate of itself (CONTRACT section 3).
+ */
+export const RESERVED_EVENT_ID_PREFIXES: readonly string[] = ['baidu:', 'cashier:'];
 
 export const ORDER_CATEGORIES: readonly OrderCategory[] = ['physical', 'virtual'];
 export const PAYMENT_METHODS: readonly PaymentMethodName[] = ['online', 'cash-on-delivery'];
@@ -50,6 +65,9 @@ export const MESSAGES = {
   nonEmptyString: 'must be a non-empty string',
   maxLength: (max: number) => `must be at most ${max} characters`,
   noWhitespace: 'must not contain whitespace',
+  noControl: 'must not contain control characters',
+  reservedPrefix: `must not start with ${RESERVED_EVENT_ID_PREFIXES.join(' or ')} (reserved for Baidu's callbacks)`,
+  maxFen: `must be an integer amount in fen (>= 0, at most ${LIMITS.maxFen})`,
   wellFormed: 'must be well-formed Unicode (no unpaired surrogate)',
   fen: 'must be an integer amount in fen (>= 0)',
   quantity: 'must be an integer >= 1',
@@ -63,19 +81,39 @@ export const MESSAGES = {
 // Schemas validate in strict mode: nothing is coerced ("2390" is not an amount, 2221554346520 is not an
 // order id: a numeric id may already have lost digits in the sender's JSON encoder).
 
-const requiredText = (message: string = MESSAGES.required) =>
+const requiredText = (max: number, message: string = MESSAGES.required) =>
   string()
     .typeError(MESSAGES.string)
     .required(message)
-    .matches(/\S/, { message: MESSAGES.blank, excludeEmptyString: true });
+    .matches(/\S/, { message: MESSAGES.blank, excludeEmptyString: true })
+    .max(max, MESSAGES.maxLength(max));
 
-const optionalText = () => string().typeError(MESSAGES.string).optional().nonNullable(MESSAGES.notNull);
+const optionalText = (max: number) =>
+  string()
+    .typeError(MESSAGES.string)
+    .optional()
+    .nonNullable(MESSAGES.notNull)
+    .max(max, MESSAGES.maxLength(max));
+
+/** C0 and C1 controls (ESC, BEL, CR, LF...): an id carrying one reaches Baidu as ResourceID and log lines. */
+const CONTROL = /\p{Cc}/u;
+const noControl = {
+  name: 'noControl',
+  message: MESSAGES.noControl,
+  test: (id?: string) => !id || !CONTROL.test(id),
+};
 
 const boundedInteger = (message: string, min: number) =>
   number().typeError(message).integer(message).min(min, message).max(Number.MAX_SAFE_INTEGER, message);
 
-const requiredFen = () => boundedInteger(MESSAGES.fen, 0).required(MESSAGES.required);
-const optionalFen = () => boundedInteger(MESSAGES.fen, 0).optional().nonNullable(MESSAGES.notNull);
+const fen = () =>
+  number()
+    .typeError(MESSAGES.maxFen)
+    .integer(MESSAGES.maxFen)
+    .min(0, MESSAGES.maxFen)
+    .max(LIMITS.maxFen, MESSAGES.maxFen);
+const requiredFen = () => fen().required(MESSAGES.required);
+const optionalFen = () => fen().optional().nonNullable(MESSAGES.notNull);
 const requiredQuantity = () => boundedInteger(MESSAGES.quantity, 1).required(MESSAGES.required);
 const requiredTime = () => boundedInteger(MESSAGES.time, 1).required(MESSAGES.required);
 const optionalTime = () => boundedInteger(MESSAGES.time, 1).optional().nonNullable(MESSAGES.notNull);
@@ -95,40 +133,46 @@ const wellFormed = {
   test: (id?: string) => !id || !LONE_SURROGATE.test(id),
 };
 
+/** An id: bounded, no control character, well-formed (it keys the ledger or reaches Baidu). */
+const requiredId = (message: string = MESSAGES.required) =>
+  requiredText(LIMITS.idLength, message).test(noControl).test(wellFormed);
+const optionalId = () => optionalText(LIMITS.idLength).test(noControl).test(wellFormed);
+
 export const orderIdSchema = () =>
   string()
     .typeError(MESSAGES.string)
     .required(MESSAGES.required)
     .max(LIMITS.orderIdLength, MESSAGES.maxLength(LIMITS.orderIdLength))
     .matches(/^\S*$/, MESSAGES.noWhitespace)
+    .test(noControl)
     .test(wellFormed);
 
 const detailPageSchema: ObjectSchema<DetailPageInput> = object({
   status: oneOf(DETAIL_PAGE_STATUSES),
-  name: optionalText(),
-  h5: optionalText(),
-  swan: optionalText(),
-  iphone: optionalText(),
-  android: optionalText(),
+  name: optionalText(LIMITS.nameLength),
+  h5: optionalText(LIMITS.textLength),
+  swan: optionalText(LIMITS.textLength),
+  iphone: optionalText(LIMITS.textLength),
+  android: optionalText(LIMITS.textLength),
 }).typeError(MESSAGES.object);
 
 const optionalDetailPage = () => detailPageSchema.optional().nonNullable(MESSAGES.notNull).default(undefined);
 
 const skuSchema: ObjectSchema<SkuInput> = object({
-  name: requiredText(),
-  value: requiredText(),
+  name: requiredText(LIMITS.nameLength),
+  value: requiredText(LIMITS.nameLength),
 }).typeError(MESSAGES.object);
 
 const orderItemSchema: ObjectSchema<OrderItemInput> = object({
-  id: requiredText(),
-  name: requiredText(),
-  description: optionalText(),
+  id: requiredId(),
+  name: requiredText(LIMITS.nameLength),
+  description: optionalText(LIMITS.textLength),
   quantity: requiredQuantity(),
   price: requiredFen(),
   payPrice: requiredFen(),
   images: array()
     .typeError(MESSAGES.array)
-    .of(requiredText(MESSAGES.nonEmptyString))
+    .of(requiredText(LIMITS.textLength, MESSAGES.nonEmptyString))
     .max(LIMITS.images, MESSAGES.maxImages)
     .optional()
     .nonNullable(MESSAGES.notNull),
@@ -142,7 +186,7 @@ const orderItemSchema: ObjectSchema<OrderItemInput> = object({
 }).typeError(MESSAGES.object);
 
 const amountLineSchema: ObjectSchema<AmountLine> = object({
-  name: requiredText(),
+  name: requiredText(LIMITS.nameLength),
   amount: requiredFen(),
   quantity: requiredQuantity(),
 }).typeError(MESSAGES.object);
@@ -151,9 +195,9 @@ const amountLines = () =>
   array().typeError(MESSAGES.array).of(amountLineSchema).optional().nonNullable(MESSAGES.notNull);
 
 export const orderSnapshotSchema: ObjectSchema<OrderSnapshot> = object({
-  openId: requiredText(),
+  openId: requiredId(),
   category: oneOf(ORDER_CATEGORIES).required(MESSAGES.required),
-  title: requiredText(),
+  title: requiredText(LIMITS.nameLength),
   createdAt: requiredTime(),
   items: array()
     .typeError(MESSAGES.array)
@@ -170,23 +214,23 @@ export const orderSnapshotSchema: ObjectSchema<OrderSnapshot> = object({
 const paymentSchema: ObjectSchema<PaymentInput> = object({
   paidAt: requiredTime(),
   amount: optionalFen(),
-  cashierOrderId: requiredText(MESSAGES.nonEmptyString).optional(),
+  cashierOrderId: requiredId(MESSAGES.nonEmptyString).optional(),
 }).typeError(MESSAGES.object);
 
 const shipmentSchema: ObjectSchema<ShipmentInput> = object({
   shippedAt: optionalTime(),
-  carrier: optionalText(),
-  trackingNo: optionalText(),
+  carrier: optionalId(),
+  trackingNo: optionalId(),
 }).typeError(MESSAGES.object);
 
 const refundItemSchema: ObjectSchema<RefundItemInput> = object({
-  id: requiredText(),
+  id: requiredId(),
   quantity: requiredQuantity(),
   amount: requiredFen(),
 }).typeError(MESSAGES.object);
 
 const refundFields = {
-  id: requiredText(),
+  id: requiredId(),
   type: oneOf(REFUND_TYPES),
   status: oneOf(REFUND_STATUSES),
   amount: optionalFen(),
@@ -217,9 +261,13 @@ const refundChangeSchema: ObjectSchema<RefundInput> = object({
 }).typeError(MESSAGES.object);
 
 const envelope = {
-  eventId: requiredText()
-    .max(LIMITS.eventIdLength, MESSAGES.maxLength(LIMITS.eventIdLength))
-    .test(wellFormed),
+  // checked against the route by parseMerchantEvent, which names the one type it must be
+  type: mixed<MerchantEventType>().optional(),
+  eventId: requiredId().test({
+    name: 'reservedPrefix',
+    message: MESSAGES.reservedPrefix,
+    test: (id?: string) => !id || !RESERVED_EVENT_ID_PREFIXES.some((p) => id.toLowerCase().startsWith(p)),
+  }),
   occurredAt: requiredTime(),
   orderId: orderIdSchema(),
   order: orderSnapshotSchema.optional().nonNullable(MESSAGES.notNull).default(undefined),
@@ -232,6 +280,8 @@ const optional = <T extends object>(schema: ObjectSchema<T>) =>
 
 /** A merchant event of any type once its schema passed: the union of what the types may carry. */
 export interface MerchantEventInput {
+  /** the event's type: required over HTTP (it is signed with the body), equal to the route's */
+  type?: MerchantEventType;
   eventId: string;
   occurredAt: number;
   orderId: string;
@@ -252,7 +302,7 @@ export const MERCHANT_EVENT_SCHEMAS: Record<MerchantEventType, MerchantEventSche
   'order-completed': object(envelope),
   'order-closed': object({
     ...envelope,
-    reason: optionalText().max(LIMITS.reasonLength, MESSAGES.maxLength(LIMITS.reasonLength)),
+    reason: optionalText(LIMITS.reasonLength),
   }),
   'refund-requested': object({ ...envelope, refund: required(newRefundSchema) }),
   'refund-updated': object({ ...envelope, refund: required(refundChangeSchema) }),

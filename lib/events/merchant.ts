@@ -1,8 +1,13 @@
-import { ValidationError } from 'yup';
+import { ArraySchema, ObjectSchema, ValidationError, type Schema } from 'yup';
 import { InvalidInputError, issuesFromYup, type FieldIssue } from '../validation';
 import { computeOrderAmount } from './amount';
 import { unixNow, type UnixClock } from './clock';
-import { MERCHANT_EVENT_SCHEMAS, type MerchantEventInput, type MerchantEventSchema } from './merchant-schema';
+import {
+  LIMITS,
+  MERCHANT_EVENT_SCHEMAS,
+  type MerchantEventInput,
+  type MerchantEventSchema,
+} from './merchant-schema';
 import type {
   AmountLine,
   DetailPageInput,
@@ -19,7 +24,16 @@ import type {
 export interface ParseMerchantEventOptions {
   /** The current time in Unix seconds; bounds how far ahead occurredAt may be. */
   now?: UnixClock;
+  /**
+   * Whether the body must name its own `type` (over HTTP: the signature covers the body, not the route,
+   * so a signed body replayed to another route must not be taken as that route's event). A `type` that is
+   * given must equal the event type in any case.
+   */
+  requireType?: boolean;
 }
+
+/** Unknown keys named in one refusal at most: the rest adds nothing and costs time. */
+const MAX_UNKNOWN_KEY_ISSUES = 50;
 
 /** How far ahead of our clock an event may claim to have happened: beyond it the clock is not the cause. */
 export const MAX_FUTURE_SECONDS = 86_400;
@@ -61,7 +75,11 @@ export function parseMerchantEvent(
   if (!isRecord(input))
     throw new InvalidInputError([{ path: '', message: 'must be a JSON object' }], context);
 
-  const issues = [...unknownKeyIssues(type, schema, input), ...shapeIssues(schema, input)];
+  const issues = [
+    ...typeIssues(type, input, opts.requireType === true),
+    ...unknownKeyIssues(type, schema, input),
+    ...shapeIssues(schema, input),
+  ];
   // Paths without a shape issue hold well-typed values, so the cross-field rules may read them as such.
   issues.push(...crossFieldIssues(input as unknown as MerchantEventInput, issues, (opts.now ?? unixNow)()));
   if (issues.length > 0) throw new InvalidInputError(issues, context);
@@ -71,15 +89,53 @@ export function parseMerchantEvent(
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+function typeIssues(
+  type: MerchantEventType,
+  input: Record<string, unknown>,
+  required: boolean,
+): FieldIssue[] {
+  const given = input.type;
+  if (given === undefined) {
+    return required
+      ? [{ path: 'type', message: `is required (the event's type, "${type}" on this route)` }]
+      : [];
+  }
+  return given === type ? [] : [{ path: 'type', message: `must be "${type}", the type of this route` }];
+}
+
+/**
+ * Keys no schema knows, at every depth: dropping them silently would accept what the sender believes
+ * was recorded (a misspelt `payPirce`, a field of a later version).
+ */
 function unknownKeyIssues(
   type: MerchantEventType,
   schema: MerchantEventSchema,
   input: Record<string, unknown>,
 ): FieldIssue[] {
-  const known = new Set(Object.keys(schema.fields));
-  return Object.keys(input)
-    .filter((key) => !known.has(key))
-    .map((key) => ({ path: key, message: `is not a field of ${type} events` }));
+  const issues: FieldIssue[] = [];
+  const fields = schema.fields as Record<string, Schema>;
+  for (const key of Object.keys(input)) {
+    if (issues.length >= MAX_UNKNOWN_KEY_ISSUES) break;
+    if (!Object.hasOwn(fields, key)) issues.push({ path: key, message: `is not a field of ${type} events` });
+    else nestedUnknownKeys(fields[key], input[key], key, issues);
+  }
+  return issues;
+}
+
+function nestedUnknownKeys(schema: Schema, value: unknown, path: string, issues: FieldIssue[]): void {
+  if (schema instanceof ObjectSchema && isRecord(value)) {
+    const fields = schema.fields as Record<string, Schema>;
+    for (const key of Object.keys(value)) {
+      if (issues.length >= MAX_UNKNOWN_KEY_ISSUES) return;
+      const inner = `${path}.${key}`;
+      if (!Object.hasOwn(fields, key)) issues.push({ path: inner, message: 'is not a known field' });
+      else nestedUnknownKeys(fields[key], value[key], inner, issues);
+    }
+  } else if (schema instanceof ArraySchema && Array.isArray(value)) {
+    const item = (schema as ArraySchema<unknown[], object>).innerType as Schema | undefined;
+    if (!item) return;
+    value.forEach((element, i) => nestedUnknownKeys(item, element, `${path}[${i}]`, issues));
+  }
 }
 
 function shapeIssues(schema: MerchantEventSchema, input: Record<string, unknown>): FieldIssue[] {
@@ -100,7 +156,44 @@ interface CrossFieldRule {
 
 const ORDER_AMOUNT_INPUTS = ['order.items', 'order.fees', 'order.discounts'];
 
+/** Line totals (amount × quantity) and their sum within the cap, so every sum stays an exact integer. */
+function totalIssues<T extends { quantity: number }>(
+  path: string,
+  lines: readonly T[] | undefined,
+  amount: (line: T) => number,
+): FieldIssue[] {
+  if (!lines) return [];
+  const issues: FieldIssue[] = [];
+  let sum = 0;
+  lines.forEach((line, i) => {
+    const total = amount(line) * line.quantity;
+    sum += total;
+    if (total > LIMITS.maxFen) {
+      issues.push({
+        path: `${path}[${i}].quantity`,
+        message: `times the amount must be at most ${LIMITS.maxFen} fen`,
+      });
+    }
+  });
+  if (issues.length === 0 && sum > LIMITS.maxFen) {
+    issues.push({ path, message: `must total at most ${LIMITS.maxFen} fen` });
+  }
+  return issues;
+}
+
 const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
+  {
+    reads: ORDER_AMOUNT_INPUTS,
+    check: ({ order }) =>
+      order
+        ? [
+            // price is shown beside payPrice (Product.OriginPrice): its totals must stay exact too
+            ...totalIssues('order.items', order.items, (item) => Math.max(item.price, item.payPrice)),
+            ...totalIssues('order.fees', order.fees, (line) => line.amount),
+            ...totalIssues('order.discounts', order.discounts, (line) => line.amount),
+          ]
+        : [],
+  },
   {
     reads: ['occurredAt'],
     check: (event, now) =>

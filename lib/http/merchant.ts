@@ -16,7 +16,8 @@ export function merchantEventRoute(type: MerchantEventType): Route {
     async handle(request, context) {
       const secret = await getService().webhookSecret.get();
       verifyWebhookSignature(request.headers['x-signature'], request.body, secret);
-      const fact = parseMerchantEvent(type, jsonBody(request.body));
+      // The route is not signed, the body is: the body must say which event it is.
+      const fact = parseMerchantEvent(type, jsonBody(request.body), { requireType: true });
       return acceptedReply(await recordFact(fact, context, MERCHANT_PUSH_BUDGET_MS));
     },
   };

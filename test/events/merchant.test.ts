@@ -98,7 +98,9 @@ function issuesOf(type: MerchantEventType, input: unknown): FieldIssue[] {
   throw new Error(`expected ${type} event to be rejected`);
 }
 
-const FEN = 'must be an integer amount in fen (>= 0)';
+const FEN = 'must be an integer amount in fen (>= 0, at most 10000000000)';
+const CONTROL = 'must not contain control characters';
+const UNKNOWN = 'is not a known field';
 const QUANTITY = 'must be an integer >= 1';
 const TIME = 'must be a Unix time in whole seconds (integer > 0)';
 const REQUIRED = 'is required';
@@ -137,7 +139,100 @@ describe('parseMerchantEvent rejects', () => {
     ['order-completed', [['orderId', '']], 'orderId', REQUIRED],
     ['order-completed', [['orderId', 2221554346520]], 'orderId', STRING],
     ['order-completed', [['orderId', '2221 554346520']], 'orderId', 'must not contain whitespace'],
-    ['order-completed', [['orderId', '2221554346520\n']], 'orderId', 'must not contain whitespace'],
+    ['order-completed', [['orderId', '2221554346520\u0007']], 'orderId', CONTROL],
+    ['order-completed', [['orderId', '\u001b[31m2221554346520']], 'orderId', CONTROL],
+    ['order-completed', [['eventId', 'evt\u001b[2J']], 'eventId', CONTROL],
+    ['order-completed', [['eventId', 'evt\r\nx']], 'eventId', CONTROL],
+    [
+      'order-completed',
+      [['eventId', 'cashier:970000001:2']],
+      'eventId',
+      "must not start with baidu: or cashier: (reserved for Baidu's callbacks)",
+    ],
+    [
+      'order-completed',
+      [['eventId', 'Baidu:refund:1']],
+      'eventId',
+      "must not start with baidu: or cashier: (reserved for Baidu's callbacks)",
+    ],
+    // type: the body names its own event type, and it must be the route's
+    ['order-placed', [['type', 'order-closed']], 'type', 'must be "order-placed", the type of this route'],
+    ['order-completed', [['type', 5]], 'type', 'must be "order-completed", the type of this route'],
+    // lengths (CONTRACT section 3)
+    ['order-placed', [['order.title', 't'.repeat(201)]], 'order.title', 'must be at most 200 characters'],
+    ['order-placed', [['order.openId', 'u'.repeat(129)]], 'order.openId', 'must be at most 128 characters'],
+    ['order-placed', [['order.openId', 'open\nid']], 'order.openId', CONTROL],
+    [
+      'order-placed',
+      [['order.items[0].id', 'i'.repeat(129)]],
+      'order.items[0].id',
+      'must be at most 128 characters',
+    ],
+    [
+      'order-placed',
+      [['order.items[0].name', 'n'.repeat(201)]],
+      'order.items[0].name',
+      'must be at most 200 characters',
+    ],
+    [
+      'order-placed',
+      [['order.items[0].description', 'd'.repeat(1001)]],
+      'order.items[0].description',
+      'must be at most 1000 characters',
+    ],
+    [
+      'order-placed',
+      [['order.items[0].sku[0].value', 'v'.repeat(201)]],
+      'order.items[0].sku[0].value',
+      'must be at most 200 characters',
+    ],
+    [
+      'order-placed',
+      [['order.fees[0].name', 'f'.repeat(201)]],
+      'order.fees[0].name',
+      'must be at most 200 characters',
+    ],
+    [
+      'order-placed',
+      [['order.detail.swan', '/'.repeat(1001)]],
+      'order.detail.swan',
+      'must be at most 1000 characters',
+    ],
+    ['shipped', [['shipment.trackingNo', 'SF1\r\n']], 'shipment.trackingNo', CONTROL],
+    ['refund-updated', [['refund.id', 'R'.repeat(129)]], 'refund.id', 'must be at most 128 characters'],
+    // amounts and totals stay exact integers
+    ['order-placed', [['order.items[0].payPrice', 10_000_000_001]], 'order.items[0].payPrice', FEN],
+    ['order-placed', [['order.items[0].payPrice', 9007199254740991]], 'order.items[0].payPrice', FEN],
+    [
+      'order-placed',
+      [
+        ['order.items[0].price', 10_000_000_000],
+        ['order.items[0].payPrice', 10_000_000_000],
+        ['order.items[0].quantity', 1000],
+      ],
+      'order.items[0].quantity',
+      'times the amount must be at most 10000000000 fen',
+    ],
+    [
+      'order-placed',
+      [
+        ['order.items[0].price', 6_000_000_000],
+        ['order.items[0].payPrice', 6_000_000_000],
+        ['order.items[1].price', 6_000_000_000],
+        ['order.items[1].payPrice', 6_000_000_000],
+        ['order.items[1].quantity', 1],
+      ],
+      'order.items',
+      'must total at most 10000000000 fen',
+    ],
+    ['refund-requested', [['refund.amount', 10_000_000_001]], 'refund.amount', FEN],
+    // unknown keys at every depth
+    ['order-placed', [['order.items[0].colour', 'red']], 'order.items[0].colour', UNKNOWN],
+    ['order-placed', [['order.vendorNote', 'x']], 'order.vendorNote', UNKNOWN],
+    ['order-placed', [['order.items[0].sku[0].hex', '#f00']], 'order.items[0].sku[0].hex', UNKNOWN],
+    ['order-placed', [['order.detail.target', '_blank']], 'order.detail.target', UNKNOWN],
+    ['payment-succeeded', [['payment.currency', 'CNY']], 'payment.currency', UNKNOWN],
+    ['refund-requested', [['refund.items[0].sku', 'x']], 'refund.items[0].sku', UNKNOWN],
     ['order-completed', [['orderId', 'o'.repeat(65)]], 'orderId', 'must be at most 64 characters'],
     ['order-completed', [['orderId', '  ']], 'orderId', 'must not contain whitespace'],
     // DynamoDB would store both as U+FFFD: two orders in one ledger item, two events as one fact
@@ -364,6 +459,23 @@ describe('parseMerchantEvent rejects', () => {
     expect(issuesOf('order-completed', input)).toEqual([{ path: '', message: 'must be a JSON object' }]);
   });
 
+  it('names both rules an orderId with a line feed breaks', () => {
+    expect(
+      issuesOf('order-completed', eventWith('order-completed', [['orderId', '2221554346520\n']])),
+    ).toEqual([
+      { path: 'orderId', message: 'must not contain whitespace' },
+      { path: 'orderId', message: CONTROL },
+    ]);
+  });
+
+  it('requires type when asked to (over HTTP), naming the route type', () => {
+    // Act
+    const act = () => parseMerchantEvent('shipped', validEvents.shipped(), { now, requireType: true });
+    // Assess
+    expect(act).toThrow(InvalidInputError);
+    expect(act).toThrow('type: is required (the event\'s type, "shipped" on this route)');
+  });
+
   it('names every offending path at once, nested ones included', () => {
     // Prepare
     const input = eventWith('refund-requested', [
@@ -521,19 +633,6 @@ describe('parseMerchantEvent accepts', () => {
       'cash-on-delivery',
     ],
     [
-      'unknown keys inside the snapshot dropped',
-      'order-placed',
-      [
-        ['order.items[0].colour', 'red'],
-        ['order.vendorNote', 'x'],
-      ],
-      (f) => [
-        Object.keys(f.order!.items[0]).includes('colour'),
-        Object.keys(f.order!).includes('vendorNote'),
-      ],
-      [false, false],
-    ],
-    [
       'a snapshot on any event, defaults applied',
       'order-completed',
       [['order', snapshot()]],
@@ -605,6 +704,39 @@ describe('parseMerchantEvent accepts', () => {
       [5, 4],
     ],
     ['zero amounts', 'order-placed', [['order.items[0].payPrice', 0]], (f) => f.order?.items[0].payPrice, 0],
+    [
+      'its own type, which the fact does not keep',
+      'shipped',
+      [['type', 'shipped']],
+      (f) => [f.kind, 'type' in f],
+      ['shipped', false],
+    ],
+    [
+      'amounts and totals at the cap',
+      'order-placed',
+      [
+        ['order.items[0].price', 5_000_000_000],
+        ['order.items[0].payPrice', 5_000_000_000],
+        ['order.items[0].quantity', 1],
+        ['order.items[1].price', 2_500_000_000],
+        ['order.items[1].payPrice', 2_500_000_000],
+        ['order.items[1].quantity', 2],
+        ['order.fees', []],
+        ['order.discounts', []],
+      ],
+      (f) => f.order?.items.map((item) => item.payPrice * item.quantity),
+      [5_000_000_000, 5_000_000_000],
+    ],
+    [
+      'a title of 200 characters and a description of 1,000',
+      'order-placed',
+      [
+        ['order.title', 't'.repeat(200)],
+        ['order.items[0].description', 'd'.repeat(1000)],
+      ],
+      (f) => [f.order?.title.length, f.order?.items[0].description?.length],
+      [200, 1000],
+    ],
   ])('%s', (_name, type, changes, pick, expected) => {
     // Act
     const fact = parseMerchantEvent(type, eventWith(type, changes), { now });
