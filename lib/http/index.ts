@@ -29,6 +29,8 @@ export {
   refundNotifyReply,
   type RefundAuditReplyBody,
   INTERNAL_ERROR,
+  MAX_REFUSAL_BYTES,
+  MAX_REFUSAL_DETAILS,
   refusalReply,
   type CashierRefusalBody,
   type ErrorBody,

@@ -72,20 +72,57 @@ export function refundNotifyReply(): HttpReply {
   return json(200, CASHIER_REFUND_NOTIFY_SUCCESS);
 }
 
+/** A refusal names at most this many fields: enough to fix a request, too few to amplify one. */
+export const MAX_REFUSAL_DETAILS = 20;
+/** No refusal is longer than this (bytes of the JSON body), whatever was posted (CONTRACT section 5). */
+export const MAX_REFUSAL_BYTES = 8192;
+const MAX_MESSAGE = 200;
+const MAX_PATH = 80;
+const MAX_DETAIL_MESSAGE = 120;
+
+/** Cut to `max` code points at most, marked with an ellipsis when cut (paths can be keys the sender chose). */
+function clip(text: string, max: number): string {
+  const points = Array.from(text);
+  return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
+}
+
+/** The refusal as it is sent: at most MAX_REFUSAL_DETAILS fields, each cut short, the rest counted. */
+function bounded(refusal: Refusal, details: number): Refusal {
+  const kept = refusal.details.slice(0, details).map((detail) => ({
+    path: clip(detail.path, MAX_PATH),
+    message: clip(detail.message, MAX_DETAIL_MESSAGE),
+  }));
+  const left = refusal.details.length - kept.length;
+  const message = clip(refusal.message, MAX_MESSAGE);
+  return {
+    ...refusal,
+    message: left > 0 ? `${message} (${left} more fields not listed)` : message,
+    details: kept,
+  };
+}
+
 const errorBody = (refusal: Refusal): ErrorBody => ({
   error: { code: refusal.code, message: refusal.message, details: [...refusal.details] },
 });
 
-/**
- * A refusal in the route's style. The cashier's errno is the HTTP status: never 0, and it says the same
- * thing to whoever reads Baidu's notify log without the HTTP status beside it.
- */
-export function refusalReply(style: ReplyStyle, refusal: Refusal): HttpReply {
+function styled(style: ReplyStyle, refusal: Refusal): HttpReply {
   if (style === 'cashier') {
     const body: CashierRefusalBody = { errno: refusal.status, msg: refusal.message, ...errorBody(refusal) };
     return json(refusal.status, body);
   }
   return json(refusal.status, errorBody(refusal));
+}
+
+/**
+ * A refusal in the route's style, never over MAX_REFUSAL_BYTES (fields are dropped from the end until it
+ * fits). The cashier's errno is the HTTP status: never 0, and it says the same thing to whoever reads
+ * Baidu's notify log without the HTTP status beside it.
+ */
+export function refusalReply(style: ReplyStyle, refusal: Refusal): HttpReply {
+  for (let details = Math.min(MAX_REFUSAL_DETAILS, refusal.details.length); ; details -= 1) {
+    const reply = styled(style, bounded(refusal, details));
+    if (details === 0 || Buffer.byteLength(reply.body) <= MAX_REFUSAL_BYTES) return reply;
+  }
 }
 
 /** A genuine internal fault: the reply says nothing about it (the log does). */

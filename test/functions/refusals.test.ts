@@ -4,6 +4,7 @@ import { signWebhook } from '../../lib/events';
 import { getService } from '../../lib/service';
 import type { InvokeRefusal } from '../../lib/http/middleware';
 import { LedgerUnavailableError } from '../../lib/ledger/types';
+import { handler as orderClosed } from '../../functions/orderClosed';
 import { handler as orderPlaced } from '../../functions/orderPlaced';
 import { handler as paymentSucceeded } from '../../functions/paymentSucceeded';
 import { handler as shipped } from '../../functions/shipped';
@@ -181,6 +182,35 @@ describe('a merchant event refused over HTTP', () => {
     expectMerchantRefusal(answer, want);
   });
 
+  it('422 names type when a signed body is replayed to another route, and records nothing', async () => {
+    // Prepare: the merchant's genuine, signed order-placed, as an attacker would capture it
+    const event = placed();
+    const genuine = merchantRequest('order-placed', event, secret());
+    const replayed = { ...genuine, routeKey: 'POST /events/order-closed', rawPath: '/events/order-closed' };
+
+    // Act
+    const answer = await callHttp(orderClosed, replayed);
+    const then = await callHttp(orderPlaced, genuine);
+
+    // Assess: refused, and the genuine event is then recorded as new (not a duplicate); the order is open
+    expectMerchantRefusal(answer, { status: 422, code: 'invalid_event', fields: ['type'] });
+    expect(then.status).toBe(202);
+    expect(then.body).toMatchObject({ duplicate: false });
+    const item = await getService().ledger.get(event.orderId);
+    expect(item?.facts.map((f) => f.kind)).toEqual(['placed']);
+  });
+
+  it('422 names type when a body over HTTP does not say which event it is', async () => {
+    // Act
+    const answer = await callHttp(
+      orderPlaced,
+      merchantRequest('order-placed', JSON.stringify(placed()), secret()),
+    );
+
+    // Assess
+    expectMerchantRefusal(answer, { status: 422, code: 'invalid_event', fields: ['type'] });
+  });
+
   it('422 names payment.amount when it differs from the recorded order', async () => {
     // Prepare
     const events = orderEvents(uniqueId('amount'));
@@ -203,7 +233,15 @@ describe('a merchant event refused over HTTP', () => {
     const events = orderEvents(orderId);
     const bulky = () => {
       const event = events['order-placed']();
-      return { ...event, order: { ...event.order, title: 'x'.repeat(230 * 1024) } };
+      const item = event.order.items[0]!;
+      // 200 items with 1,000-character descriptions: within every field's limit, 230 KB in all
+      const items = Array.from({ length: 200 }, (_, i) => ({
+        ...item,
+        id: `item-${i}`,
+        description: `${i}`.padEnd(1_000, 'x'),
+        quantity: 1,
+      }));
+      return { ...event, order: { ...event.order, items, fees: [], discounts: [] } };
     };
     expect((await callHttp(orderPlaced, merchantRequest('order-placed', bulky(), secret()))).status).toBe(
       202,
@@ -323,15 +361,26 @@ describe('a cashier notify refused', () => {
         cashierRequest(JSON.stringify(fields()), { headers: { 'content-type': 'application/json' } }),
       want: { status: 415, code: 'unsupported_media_type', fields: ['Content-Type'] },
     },
+    // A body that is no form cannot carry a signature: refused as unsigned, without detail (amplification).
     {
       name: 'malformed percent-encoding',
       event: () => cashierRequest(`${signedForm(fields(), key())}&promoDetail=%E0%A4%A`),
-      want: { status: 400, code: 'malformed_form', fields: ['promoDetail'] },
+      want: { status: 401, code: 'bad_signature', fields: ['body'] },
     },
     {
       name: 'a field sent twice',
       event: () => cashierRequest(`${signedForm(fields(), key())}&status=2`),
-      want: { status: 400, code: 'malformed_form', fields: ['status'] },
+      want: { status: 401, code: 'bad_signature', fields: ['body'] },
+    },
+    {
+      name: "an unsigned flood of '%&' (256 KiB)",
+      event: () => cashierRequest('%&'.repeat(131_000)),
+      want: { status: 401, code: 'bad_signature', fields: ['body'] },
+    },
+    {
+      name: 'an unsigned flood of distinct fields',
+      event: () => cashierRequest(Array.from({ length: 20_000 }, (_, i) => `k${i}=%ZZ`).join('&')),
+      want: { status: 401, code: 'bad_signature', fields: ['body'] },
     },
     {
       name: 'signed, but with an unknown status and no tpOrderId',
@@ -361,6 +410,8 @@ describe('a cashier notify refused', () => {
     });
     const { details } = answer.body.error as { details: { path: string }[] };
     expect(details.map((d) => d.path)).toEqual(expect.arrayContaining(want.fields));
+    expect(details.length).toBeLessThanOrEqual(20);
+    expect(Buffer.byteLength(answer.reply.body)).toBeLessThanOrEqual(8192);
   });
 
   it('records nothing for a tampered notify', async () => {

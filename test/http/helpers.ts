@@ -51,7 +51,8 @@ export function merchantRequest(
   secret: string,
   options: { t?: number; headers?: Record<string, string> } = {},
 ): APIGatewayProxyEventV2 {
-  const body = typeof event === 'string' ? event : JSON.stringify(event);
+  // The body names its type (CONTRACT section 3) unless the test gives one, or a string, itself.
+  const body = typeof event === 'string' ? event : JSON.stringify({ type, ...event });
   return httpEvent(`POST /events/${type}`, body, {
     headers: {
       'content-type': 'application/json',

@@ -2,6 +2,7 @@ import {
   acceptedReply,
   cashierSuccessReply,
   INTERNAL_ERROR,
+  MAX_REFUSAL_BYTES,
   pushDeadline,
   refusalReply,
 } from '../../lib/http';
@@ -49,6 +50,38 @@ describe('replies', () => {
       msg: refusal.message,
       error: { code: 'invalid_event', details: refusal.details },
     });
+  });
+
+  it.each(['merchant', 'cashier'] as const)(
+    'a %s refusal naming 10,000 hostile fields stays within 20 fields and 8 KiB',
+    (style) => {
+      // Prepare: key names the sender chose, long and full of control characters (6 bytes each in JSON)
+      const details = Array.from({ length: 10_000 }, (_, i) => ({
+        path: `order.${'\u001b'.repeat(500)}${i}`,
+        message: 'is not a known field',
+      }));
+      const message = details.map((d) => `${d.path}: ${d.message}`).join('; ');
+
+      // Act
+      const reply = refusalReply(style, { ...refusal, message, details });
+
+      // Assess
+      const body = JSON.parse(reply.body);
+      expect(Buffer.byteLength(reply.body)).toBeLessThanOrEqual(MAX_REFUSAL_BYTES);
+      expect(body.error.details.length).toBeGreaterThan(0);
+      expect(body.error.details.length).toBeLessThanOrEqual(20);
+      expect(body.error.message).toMatch(/more fields not listed\)$/);
+      expect(body.error.details[0].path.startsWith('order.\u001b')).toBe(true);
+    },
+  );
+
+  it('a short refusal is sent whole', () => {
+    const details = Array.from({ length: 20 }, (_, i) => ({
+      path: `order.items[${i}].id`,
+      message: 'is required',
+    }));
+    const body = JSON.parse(refusalReply('merchant', { ...refusal, details }).body);
+    expect(body.error).toEqual({ code: refusal.code, message: refusal.message, details });
   });
 
   it('a 500 says nothing of the fault', () => {
