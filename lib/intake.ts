@@ -1,6 +1,7 @@
 import { computeOrderAmount } from './events/amount';
 import type { Fact } from './events/types';
-import type { SyncState } from './ledger/types';
+import type { LedgerItem, SyncState } from './ledger/types';
+import { checkOrderOwner } from './order-owner';
 import { canonicalFacts, latestSnapshot } from './projection/facts';
 import type { Service } from './service';
 import { pushOrder, type PushOutcome } from './sync/push';
@@ -30,10 +31,9 @@ function syncOf(state: SyncState | PushOutcome['state']): IntakeReply['sync'] {
  * A merchant payment carries an amount but no snapshot: check it against the snapshot already recorded
  * (docs/contract.md section 3: a payment.amount that differs is rejected with 422).
  */
-async function checkPaymentAgainstLedger(service: Service, fact: Fact): Promise<void> {
+function checkPaymentAgainstLedger(item: LedgerItem | undefined, fact: Fact): void {
   if (fact.kind !== 'paid' || fact.source !== 'merchant' || fact.order || fact.payment?.amount === undefined)
     return;
-  const item = await service.ledger.get(fact.orderId);
   const snapshot = item ? latestSnapshot(canonicalFacts(fact.orderId, item.facts)) : undefined;
   if (!snapshot) return;
   const expected = computeOrderAmount(snapshot);
@@ -59,7 +59,12 @@ export async function recordAndPush(
   fact: Fact,
   options: IntakeOptions,
 ): Promise<IntakeReply> {
-  await checkPaymentAgainstLedger(service, fact);
+  // The checks against what is recorded read the order only when the fact needs them.
+  if (fact.order || (fact.kind === 'paid' && fact.source === 'merchant')) {
+    const item = await service.ledger.get(fact.orderId);
+    checkPaymentAgainstLedger(item, fact);
+    checkOrderOwner(item, fact);
+  }
   const recorded = await service.ledger.recordFact(fact);
   const base = { orderId: fact.orderId, eventId: fact.eventId, duplicate: recorded.duplicate };
   if (recorded.duplicate) {

@@ -1,6 +1,7 @@
 import { SignatureError } from '../events/webhook-signature';
 import { OrderTooLargeError } from '../ledger/dynamo-ledger';
 import { LedgerUnavailableError } from '../ledger/types';
+import { OrderOwnerChangedError } from '../order-owner';
 import { ParameterStoreError } from '../token/errors';
 import { InvalidInputError, type FieldIssue } from '../validation';
 
@@ -52,6 +53,19 @@ export class UnsupportedMediaTypeError extends HttpError {
   readonly code = 'unsupported_media_type';
 }
 
+/** The request contradicts what is recorded (an order's owner); nothing was recorded. */
+export class ConflictError extends HttpError {
+  override readonly name = 'ConflictError';
+  readonly status = 409;
+  constructor(
+    readonly code: 'order_owner_conflict',
+    message: string,
+    details: readonly FieldIssue[] = [],
+  ) {
+    super(message, details);
+  }
+}
+
 export class InvalidEventError extends HttpError {
   override readonly name = 'InvalidEventError';
   readonly status = 422;
@@ -82,6 +96,9 @@ export function asHttpError(err: unknown): HttpError | undefined {
     return err.reason === 'stale'
       ? new BadSignatureError(`stale signature, refused as a possible replay: ${err.message}`, [header])
       : new BadSignatureError(err.message, [header]);
+  }
+  if (err instanceof OrderOwnerChangedError) {
+    return new ConflictError('order_owner_conflict', err.message, err.issues);
   }
   if (err instanceof OrderTooLargeError) {
     const message = 'the order, with every event recorded for it, is too large to record';

@@ -1,6 +1,7 @@
 export {
   asHttpError,
   BadSignatureError,
+  ConflictError,
   HttpError,
   InvalidEventError,
   MalformedBodyError,

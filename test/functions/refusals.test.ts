@@ -211,6 +211,26 @@ describe('a merchant event refused over HTTP', () => {
     expectMerchantRefusal(answer, { status: 422, code: 'invalid_event', fields: ['type'] });
   });
 
+  it('409 names order.openId when a snapshot gives a known order to another user, and records nothing', async () => {
+    // Prepare
+    const orderId = uniqueId('owner');
+    const first = orderEvents(orderId, { openId: 'user-a' })['order-placed']();
+    expect((await callHttp(orderPlaced, merchantRequest('order-placed', first, secret()))).status).toBe(202);
+    const other = orderEvents(orderId, { openId: 'user-b' })['order-placed']();
+
+    // Act
+    const answer = await callHttp(orderPlaced, merchantRequest('order-placed', other, secret()));
+    const again = await callHttp(orderPlaced, merchantRequest('order-placed', first, secret()));
+
+    // Assess: refused; the order is still user A's alone; A's exact re-delivery is a duplicate, not refused
+    expectMerchantRefusal(answer, { status: 409, code: 'order_owner_conflict', fields: ['order.openId'] });
+    expect(again.status).toBe(202);
+    expect(again.body).toMatchObject({ duplicate: true });
+    const item = await getService().ledger.get(orderId);
+    expect(item?.facts.map((f) => f.eventId)).toEqual([first.eventId]);
+    expect(item?.openId).toBe('user-a');
+  });
+
   it('422 names payment.amount when it differs from the recorded order', async () => {
     // Prepare
     const events = orderEvents(uniqueId('amount'));

@@ -2,6 +2,7 @@ import { SignatureError } from '../../lib/events';
 import { asHttpError, HttpError, MalformedBodyError } from '../../lib/http';
 import { OrderTooLargeError } from '../../lib/ledger/dynamo-ledger';
 import { LedgerUnavailableError } from '../../lib/ledger/types';
+import { OrderOwnerChangedError } from '../../lib/order-owner';
 import { ParameterStoreError } from '../../lib/token/errors';
 import { InvalidInputError } from '../../lib/validation';
 
@@ -29,6 +30,11 @@ describe('asHttpError', () => {
       'an order too large to record',
       new OrderTooLargeError('recording: item size'),
       { status: 422, code: 'invalid_event', paths: ['order'] },
+    ],
+    [
+      'a snapshot that gives a known order to another user',
+      new OrderOwnerChangedError('o-1', 'user-a'),
+      { status: 409, code: 'order_owner_conflict', paths: ['order.openId'] },
     ],
     [
       'a ledger that cannot be written',
