@@ -12,6 +12,10 @@ export interface Config {
   cashierPublicKeyParam: string;
   /** the cashier appKey (-> pm_app_key); undefined when not set */
   cashierAppKey?: string;
+  /** the merchant's cashier dealId: callbacks naming another are anomalies; undefined when not checked */
+  cashierDealId?: string;
+  /** PAYMENT_CHECK_AFTER_MINUTES: how long a cashier cancel waits before it closes an unpaid order */
+  paymentCheckAfterMinutes: number;
   ledgerTable: string;
   /** how Baidu's refund audits are answered (docs/contract.md section 5b) */
   refundAuditPolicy: RefundAuditPolicy;
@@ -21,6 +25,11 @@ export const REFUND_AUDIT_POLICIES: readonly RefundAuditPolicy[] = ['match', 'ap
 
 const isPolicy = (given: string): given is RefundAuditPolicy =>
   (REFUND_AUDIT_POLICIES as readonly string[]).includes(given);
+
+/** CONTRACT section 7's default for PAYMENT_CHECK_AFTER_MINUTES. */
+export const DEFAULT_PAYMENT_CHECK_AFTER_MINUTES = 15;
+/** A week: beyond it an unpaid order waits for its cancel longer than any payment takes. */
+const MAX_PAYMENT_CHECK_AFTER_MINUTES = 7 * 24 * 60;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -53,6 +62,18 @@ export function loadConfig(env: Env = process.env): Config {
   if (!isPolicy(policy)) {
     problems.push(`REFUND_AUDIT_POLICY must be one of ${REFUND_AUDIT_POLICIES.join(', ')}, got "${policy}"`);
   }
+  const checkAfter = value(env, 'PAYMENT_CHECK_AFTER_MINUTES');
+  const paymentCheckAfterMinutes =
+    checkAfter === undefined ? DEFAULT_PAYMENT_CHECK_AFTER_MINUTES : Number(checkAfter);
+  if (
+    !/^\d+$/.test(checkAfter ?? '15') ||
+    paymentCheckAfterMinutes < 1 ||
+    paymentCheckAfterMinutes > MAX_PAYMENT_CHECK_AFTER_MINUTES
+  ) {
+    problems.push(
+      `PAYMENT_CHECK_AFTER_MINUTES must be a whole number of minutes from 1 to ${MAX_PAYMENT_CHECK_AFTER_MINUTES}, got "${checkAfter}"`,
+    );
+  }
   const config: Config = {
     stage,
     orderCenterBaseUrl: orderCenterBaseUrl.replace(/\/+$/, ''),
@@ -62,6 +83,8 @@ export function loadConfig(env: Env = process.env): Config {
     webhookSecretParam: param('WEBHOOK_SECRET_PARAM', 'webhook-secret'),
     cashierPublicKeyParam: param('CASHIER_PUBLIC_KEY_PARAM', 'cashier-public-key'),
     cashierAppKey: value(env, 'CASHIER_APP_KEY'),
+    cashierDealId: value(env, 'CASHIER_DEAL_ID'),
+    paymentCheckAfterMinutes,
     ledgerTable: value(env, 'LEDGER_TABLE') ?? `swan-order-sync-${stage}-ledger`,
     refundAuditPolicy: isPolicy(policy) ? policy : 'match',
   };

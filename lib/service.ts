@@ -55,7 +55,13 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
     ledger,
     tokens,
     client,
-    sync: { ledger, client, bizAppId: config.appKey },
+    sync: {
+      ledger,
+      client,
+      bizAppId: config.appKey,
+      cashierDealId: config.cashierDealId,
+      cancelAfterSeconds: config.paymentCheckAfterMinutes * 60,
+    },
     ssm,
     webhookSecret: cachedValue(() => readSecureString(ssm, config.webhookSecretParam), secretOptions),
     cashierPublicKey: cachedValue(

@@ -11,3 +11,11 @@ export {
 export { canonicalFacts, compareFacts } from './facts';
 export { toDetailPage } from './detail-page';
 export { CATE_BY_CATEGORY } from './status';
+export {
+  decideCashierCancels,
+  DEFAULT_CANCEL_AFTER_SECONDS,
+  foreignDeal,
+  isCashierCancel,
+  type CancelDecision,
+  type CancelPolicy,
+} from './cashier';

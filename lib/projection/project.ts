@@ -8,7 +8,8 @@ import { PaymentFold, paymentTerms } from './payment';
 import { toProduct } from './products';
 import { refundLinks } from './refund-links';
 import { CATE_BY_CATEGORY, StatusFold } from './status';
-import type { OrderView, Projection, ProjectionConfig } from './types';
+import type { Anomaly, OrderView, Projection, ProjectionConfig } from './types';
+import { decideCashierCancels, DEFAULT_CANCEL_AFTER_SECONDS, foreignDeal, isCashierCancel } from './cashier';
 
 /** What each snapshot of the order computes; the latest one's is known already. */
 function snapshotAmounts(ordered: readonly Fact[], latest: number): Set<number> {
@@ -45,13 +46,24 @@ function toMainOrder(snapshot: OrderSnapshot, products: Product[], payment: Paym
  * snapshot always counts as a change.
  */
 export function project(orderId: string, facts: readonly Fact[], config: ProjectionConfig): Projection {
-  const ordered = canonicalFacts(orderId, facts);
+  // A callback of another merchant's deal is kept for a person to see, and is otherwise not there.
+  const foreign: Anomaly[] = [];
+  const ordered = canonicalFacts(orderId, facts).filter((fact) => {
+    const anomaly = foreignDeal(fact, config.cashierDealId);
+    if (anomaly) foreign.push(anomaly);
+    return anomaly === undefined;
+  });
   const afterSale = new AfterSaleFold(refundLinks(ordered));
   for (const fact of ordered) afterSale.record(fact);
   const snapshot = latestSnapshot(ordered);
   if (snapshot === undefined) {
     const { anomalies } = afterSale.result();
-    return { ready: false, reason: 'no-snapshot', paidByCashier: ordered.some(isCashierPayment), anomalies };
+    return {
+      ready: false,
+      reason: 'no-snapshot',
+      paidByCashier: ordered.some(isCashierPayment),
+      anomalies: [...foreign, ...anomalies],
+    };
   }
 
   const status = new StatusFold();
@@ -63,9 +75,26 @@ export function project(orderId: string, facts: readonly Fact[], config: Project
   for (const fact of ordered) {
     if (fact.order !== undefined) mainChangedAt = fact.occurredAt;
     if (!MAIN_ORDER_KINDS.has(fact.kind)) continue;
+    if (isCashierCancel(fact)) continue; // decided below, once the whole order is known
     if (fact.kind === 'paid' && !payments.apply(fact)) continue;
     status.record(fact.kind);
     mainChangedAt = fact.occurredAt;
+  }
+  const cancels = status.isClosed()
+    ? []
+    : decideCashierCancels(ordered.filter(isCashierCancel), status.progressed(), {
+        now: config.now,
+        afterSeconds: config.cancelAfterSeconds ?? DEFAULT_CANCEL_AFTER_SECONDS,
+      });
+  let dueAt: number | undefined;
+  const cancelAnomalies: Anomaly[] = [];
+  for (const decision of cancels) {
+    if (decision.kind === 'anomaly') cancelAnomalies.push(decision.anomaly);
+    else if (decision.kind === 'wait') dueAt = decision.until;
+    else {
+      status.record('closed');
+      mainChangedAt = Math.max(mainChangedAt, decision.at);
+    }
   }
   const subs = afterSale.result();
 
@@ -84,8 +113,9 @@ export function project(orderId: string, facts: readonly Fact[], config: Project
   const view: OrderView = {
     data,
     openId: snapshot.openId,
-    anomalies: [...payments.anomalies, ...subs.anomalies],
+    anomalies: [...foreign, ...payments.anomalies, ...cancelAnomalies, ...subs.anomalies],
   };
   if (payments.sceneId !== undefined) view.sceneId = payments.sceneId;
+  if (dueAt !== undefined) view.dueAt = dueAt;
   return { ready: true, view };
 }

@@ -40,6 +40,15 @@ export class StatusFold {
     if (rank !== undefined && rank > this.rank) this.rank = rank;
   }
 
+  /** Whether anything moved the order past placed (paid, shipped, completed), closed or not. */
+  progressed(): boolean {
+    return this.rank > 0;
+  }
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
   status(category: OrderCategory): MainStatus {
     return this.closed ? CLOSED : STATUS_BY_RANK[category][this.rank];
   }

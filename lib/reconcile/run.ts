@@ -5,7 +5,13 @@ import type { OrderData } from '../order-center/types';
 import { project, updateMainStatusBody } from '../projection';
 import { DEFAULT_BACKOFF } from '../sync/backoff';
 import { applyCall, plan } from '../sync/plan';
-import { failureEnd, pushOrder, recordedAnomaly, type SyncDependencies } from '../sync/push';
+import {
+  failureEnd,
+  projectionConfig,
+  pushOrder,
+  recordedAnomaly,
+  type SyncDependencies,
+} from '../sync/push';
 import { mapPool } from './pool';
 import { countCall, emptySummary, tally, type ReconcileSummary } from './summary';
 
@@ -138,11 +144,12 @@ export async function runReconcile(
   function statusOnly(item: LedgerItem): StatusChange | undefined {
     let projection: ReturnType<typeof project>;
     try {
-      projection = project(item.orderId, item.facts, { bizAppId: deps.bizAppId });
+      projection = project(item.orderId, item.facts, projectionConfig(deps));
     } catch {
       return undefined; // pushOrder records why
     }
-    if (!projection.ready) return undefined;
+    // An order due again later (a cashier cancel waiting) is pushOrder's: it keeps the order due.
+    if (!projection.ready || projection.view.dueAt !== undefined) return undefined;
     const calls = plan(item.ack, projection.view.data);
     if (calls.length !== 1 || calls[0]?.call !== 'update/main/status') return undefined;
     const { data: desired, openId, anomalies } = projection.view;

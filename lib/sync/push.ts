@@ -3,7 +3,7 @@ import type { Ledger, LedgerItem, PushEnd, RecordedAnomaly, SyncState } from '..
 import type { OrderCenterClient } from '../order-center/client';
 import { OrderCenterError, OrderNotFoundError } from '../order-center/errors';
 import type { OrderCenterCall, OrderData } from '../order-center/types';
-import { project, type Anomaly, type OrderView } from '../projection';
+import { project, type Anomaly, type OrderView, type ProjectionConfig } from '../projection';
 import {
   backoffDelay,
   DEFAULT_BACKOFF,
@@ -20,6 +20,10 @@ export interface SyncDependencies {
   client: OrderCenterClient;
   /** the mini-program's AppKey (BizAPPID) */
   bizAppId: string;
+  /** CASHIER_DEAL_ID: cashier callbacks naming another deal change nothing */
+  cashierDealId?: string;
+  /** how long a cashier cancel of an unpaid order waits before closing it (PAYMENT_CHECK_AFTER_MINUTES) */
+  cancelAfterSeconds?: number;
   /** epoch ms */
   now?: () => number;
   random?: () => number;
@@ -52,6 +56,15 @@ export interface PushOutcome {
   state: SyncState | 'busy' | 'missing' | 'interrupted';
   calls: CallRecord[];
   error?: { kind: string; message: string };
+}
+
+/** What the projection needs besides the facts, as of now: the cancel timer reads the clock here. */
+export function projectionConfig(deps: SyncDependencies): ProjectionConfig {
+  const now = deps.now ?? (() => Date.now());
+  const config: ProjectionConfig = { bizAppId: deps.bizAppId, now: Math.floor(now() / 1000) };
+  if (deps.cashierDealId !== undefined) config.cashierDealId = deps.cashierDealId;
+  if (deps.cancelAfterSeconds !== undefined) config.cancelAfterSeconds = deps.cancelAfterSeconds;
+  return config;
 }
 
 /** Below this much time left, starting an Order Center call is not worth it: reconcile will finish. */
@@ -135,7 +148,7 @@ export async function pushOrder(
   ): Promise<{ end: PushEnd; error?: PushOutcome['error'] }> {
     let projection: ReturnType<typeof project>;
     try {
-      projection = project(orderId, item.facts, { bizAppId: deps.bizAppId });
+      projection = project(orderId, item.facts, projectionConfig(deps));
     } catch (err) {
       // Facts the parsers should have refused: no push can fix them, a person has to look.
       const lastError = { kind: 'invalid-facts', message: message(err), at: now() };
@@ -153,7 +166,19 @@ export async function pushOrder(
     unsaved = undefined;
     try {
       await sendPlanned(item, projection.view, force);
-      return { end: { syncState: 'synced', attempts: 0, nextAttemptAt: now(), anomalies, ack: unsaved } };
+      const { dueAt } = projection.view;
+      // Synced for now, but the view changes at dueAt with no new fact (a cancel's wait ends): due then.
+      const end: PushEnd =
+        dueAt === undefined
+          ? { syncState: 'synced', attempts: 0, nextAttemptAt: now(), anomalies, ack: unsaved }
+          : {
+              syncState: 'pending',
+              attempts: 0,
+              nextAttemptAt: Math.max(now(), dueAt * 1000),
+              anomalies,
+              ack: unsaved,
+            };
+      return { end };
     } catch (err) {
       const failure = failureEnd(item, err, { now, random, policy });
       return { ...failure, end: { ...failure.end, anomalies, ack: unsaved } };
@@ -311,6 +336,18 @@ export function recordedAnomaly(anomaly: Anomaly): RecordedAnomaly {
         detail:
           `Baidu's cashier says refund batch ${anomaly.refundBatchId} succeeded, but no after-sale order is ` +
           'linked to it yet: kept, and applied once an audit approval or a merchant refund names the batch',
+      };
+    case 'cashier-cancel-after-progress':
+      return {
+        code: anomaly.code,
+        eventId: anomaly.eventId,
+        detail: 'the cashier cancelled a payment of an order already paid or shipped: the order is unchanged',
+      };
+    case 'cashier-foreign-deal':
+      return {
+        code: anomaly.code,
+        eventId: anomaly.eventId,
+        detail: `a cashier callback for dealId ${anomaly.dealId}, not this merchant's CASHIER_DEAL_ID: ignored`,
       };
   }
 }

@@ -16,6 +16,8 @@ describe('loadConfig', () => {
       webhookSecretParam: '/swan-order-sync/prod/webhook-secret',
       cashierPublicKeyParam: '/swan-order-sync/prod/cashier-public-key',
       cashierAppKey: undefined,
+      cashierDealId: undefined,
+      paymentCheckAfterMinutes: 15,
       ledgerTable: 'swan-order-sync-prod-ledger',
       refundAuditPolicy: 'match',
     });
@@ -28,6 +30,8 @@ describe('loadConfig', () => {
       ORDER_CENTER_BASE_URL: 'http://127.0.0.1:4010/',
       ACCESS_TOKEN_PARAM: '/x/token',
       CASHIER_APP_KEY: 'pm',
+      CASHIER_DEAL_ID: ' 470000001 ',
+      PAYMENT_CHECK_AFTER_MINUTES: '30',
       LEDGER_TABLE: 'table',
       REFUND_AUDIT_POLICY: ' manual ',
     });
@@ -38,6 +42,8 @@ describe('loadConfig', () => {
       orderCenterBaseUrl: 'http://127.0.0.1:4010',
       accessTokenParam: '/x/token',
       cashierAppKey: 'pm',
+      cashierDealId: '470000001',
+      paymentCheckAfterMinutes: 30,
       ledgerTable: 'table',
       refundAuditPolicy: 'manual',
       stage: 'dev',
@@ -52,6 +58,11 @@ describe('loadConfig', () => {
       { BAIDU_APP_KEY: 'a', ORDER_CENTER_BASE_URL: 'openapi.baidu.com' },
       'ORDER_CENTER_BASE_URL',
     ],
+    ...['0', '-5', '1.5', 'soon', '10081'].map((minutes): [string, Record<string, string>, string] => [
+      `PAYMENT_CHECK_AFTER_MINUTES ${minutes}`,
+      { BAIDU_APP_KEY: 'a', PAYMENT_CHECK_AFTER_MINUTES: minutes },
+      'PAYMENT_CHECK_AFTER_MINUTES',
+    ]),
     [
       'a parameter name without a leading slash',
       { BAIDU_APP_KEY: 'a', WEBHOOK_SECRET_PARAM: 'secret' },

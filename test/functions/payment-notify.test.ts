@@ -1,7 +1,10 @@
 import { CASHIER_SUCCESS } from '../../lib/http';
-import { getService } from '../../lib/service';
+import { getService, resetService } from '../../lib/service';
+import { pushOrder } from '../../lib/sync/push';
+import { handler as orderCompleted } from '../../functions/orderCompleted';
 import { handler as orderPlaced } from '../../functions/orderPlaced';
 import { handler as paymentSucceeded } from '../../functions/paymentSucceeded';
+import { handler as shipped } from '../../functions/shipped';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
@@ -94,17 +97,108 @@ describe('POST /baidu/payment-notify', () => {
     expect(order.stored()?.statusHistory.map((s) => s.status)).toEqual([1, 5]);
   });
 
-  it('records a cancelled notify (status -1) as closed', async () => {
+  it('a cancel notify (status -1) of an unpaid order closes it only once it is PAYMENT_CHECK_AFTER_MINUTES old', async () => {
     // Prepare
     const order = await placedOrder('cancelled');
     const fields = cashierFields(order.orderId, { status: '-1', payTime: '' });
 
-    // Act
+    // Act: the notify, then a push as reconcile would make it 16 minutes later
     const answer = await callHttp(paymentSucceeded, cashierRequest(signedForm(fields, key())));
+    const before = await getService().ledger.get(order.orderId);
+    const statusBefore = order.stored()?.data.Status;
+    const later = Date.now() + 16 * 60_000;
+    const sync = { ...getService().sync, now: () => later };
+    const pushed = await pushOrder(sync, order.orderId, { deadline: later + 5_000 });
+
+    // Assess: recorded and answered; open (and due at the end of the wait) until then; closed after
+    expect(answer.body).toEqual(CASHIER_SUCCESS);
+    expect(statusBefore).toBe(1);
+    expect(before?.syncState).toBe('pending');
+    expect(before?.nextAttemptAt).toBeGreaterThan(Date.now() + 14 * 60_000);
+    expect(before?.nextAttemptAt).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+    expect(pushed.state).toBe('synced');
+    expect(order.stored()?.data.Status).toBe(100);
+  });
+
+  it('a cancel notify of a paid, shipped and completed order changes nothing and is an anomaly', async () => {
+    // Prepare: paid through the cashier (CX0), shipped, completed
+    const order = await placedOrder('cancel-after-paid');
+    const paid = cashierFields(order.orderId);
+    await callHttp(paymentSucceeded, cashierRequest(signedForm(paid, key())));
+    await shipped(order.events.shipped(), lambdaContext('shipped'));
+    await orderCompleted(order.events['order-completed'](), lambdaContext('orderCompleted'));
+    expect(order.stored()?.data.Status).toBe(200);
+    // the abandoned second cashier attempt, cancelled by Baidu
+    const cancel = cashierFields(order.orderId, { orderId: '930000002', status: '-1', payTime: '' });
+
+    // Act
+    const answer = await callHttp(paymentSucceeded, cashierRequest(signedForm(cancel, key())));
+    const later = Date.now() + 60 * 60_000;
+    await pushOrder({ ...getService().sync, now: () => later }, order.orderId, { deadline: later + 5_000 });
 
     // Assess
     expect(answer.body).toEqual(CASHIER_SUCCESS);
-    expect(order.stored()?.data.Status).toBe(100);
+    expect(order.stored()?.data.Status).toBe(200);
+    const item = await getService().ledger.get(order.orderId);
+    expect(item?.syncState).toBe('synced');
+    expect(item?.anomalies).toEqual([
+      expect.objectContaining({ code: 'cashier-cancel-after-progress', eventId: 'cashier:930000002:-1' }),
+    ]);
+  });
+
+  describe('with CASHIER_DEAL_ID set', () => {
+    const saved = process.env.CASHIER_DEAL_ID;
+    beforeAll(() => {
+      process.env.CASHIER_DEAL_ID = '470193086';
+      resetService();
+    });
+    afterAll(() => {
+      if (saved === undefined) Reflect.deleteProperty(process.env, 'CASHIER_DEAL_ID');
+      else process.env.CASHIER_DEAL_ID = saved;
+      resetService();
+    });
+
+    it("a validly signed notify of another shop's deal pays nothing, and is an anomaly", async () => {
+      // Prepare
+      const order = await placedOrder('foreign-deal');
+      const foreign = cashierFields(order.orderId, { dealId: '470999999' });
+
+      // Act
+      const answer = await callHttp(paymentSucceeded, cashierRequest(signedForm(foreign, key())));
+
+      // Assess: acknowledged (Baidu stops retrying), nothing changes, a person sees it
+      expect(answer.body).toEqual(CASHIER_SUCCESS);
+      expect(order.stored()?.data.Status).toBe(1);
+      const item = await getService().ledger.get(order.orderId);
+      expect(item?.anomalies).toEqual([
+        expect.objectContaining({ code: 'cashier-foreign-deal', eventId: `cashier:${foreign.orderId}:2` }),
+      ]);
+    });
+
+    it("this shop's own deal still pays", async () => {
+      const order = await placedOrder('own-deal');
+      await callHttp(paymentSucceeded, cashierRequest(signedForm(cashierFields(order.orderId), key())));
+      expect(order.stored()?.data.Status).toBe(5);
+    });
+  });
+
+  it("a merchant eventId shaped like a cashier notify's is refused, and the notify then pays", async () => {
+    // Prepare
+    const order = await placedOrder('shadow');
+    const fields = cashierFields(order.orderId, { orderId: '970000001' });
+    const shadow = { ...order.events.shipped(), eventId: 'cashier:970000001:2' };
+
+    // Act
+    const refused = await callHttp(shipped, merchantRequest('shipped', shadow, stack.secrets.webhookSecret));
+    const notified = await callHttp(paymentSucceeded, cashierRequest(signedForm(fields, key())));
+
+    // Assess
+    expect(refused.status).toBe(422);
+    expect((refused.body.error as { details: { path: string }[] }).details.map((d) => d.path)).toEqual([
+      'eventId',
+    ]);
+    expect(notified.body).toEqual(CASHIER_SUCCESS);
+    expect(order.stored()?.data.Status).toBe(5);
   });
 
   it('keeps a notify that comes before the order, and the order goes out paid when it comes', async () => {
