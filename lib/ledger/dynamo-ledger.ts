@@ -11,6 +11,7 @@ import type { Fact } from '../events/types';
 import type { OrderData } from '../order-center/types';
 import {
   LeaseLostError,
+  LedgerRefusedError,
   LedgerUnavailableError,
   type Ledger,
   type LedgerItem,
@@ -34,8 +35,16 @@ export interface DynamoLedgerOptions {
 }
 
 /** The order is too big for one DynamoDB item (400 KB): the event cannot be recorded, retrying will not help. */
-export class OrderTooLargeError extends Error {
+export class OrderTooLargeError extends LedgerRefusedError {
   override readonly name = 'OrderTooLargeError';
+}
+
+/**
+ * A value the SDK cannot marshal (a number beyond Number.MAX_SAFE_INTEGER...) fails before any request is
+ * sent, as a plain Error: no service error name, no HTTP metadata, no network error code.
+ */
+function isMarshallingError(err: Error): boolean {
+  return err.name === 'Error' && !('$metadata' in err) && !('code' in err);
 }
 
 function isConditionFailure(err: unknown): boolean {
@@ -45,6 +54,9 @@ function isConditionFailure(err: unknown): boolean {
 function wrap(err: unknown, what: string): Error {
   if (err instanceof Error && err.name === 'ValidationException' && /size/i.test(err.message)) {
     return new OrderTooLargeError(`${what}: the order's ledger item would exceed DynamoDB's item size limit`);
+  }
+  if (err instanceof Error && (err.name === 'ValidationException' || isMarshallingError(err))) {
+    return new LedgerRefusedError(`${what}: ${err.name}: ${err.message}`, { cause: err });
   }
   const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return new LedgerUnavailableError(`${what}: ${reason}`, { cause: err });

@@ -117,6 +117,14 @@ export class LedgerUnavailableError extends Error {
   override readonly name = 'LedgerUnavailableError';
 }
 
+/**
+ * The ledger refused the write itself (too large, a value it cannot store): unlike an outage, the same
+ * write will never succeed, so retrying it only repeats what led to it.
+ */
+export class LedgerRefusedError extends Error {
+  override readonly name: string = 'LedgerRefusedError';
+}
+
 /** The push lease expired and someone else took it: stop pushing this order. */
 export class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';

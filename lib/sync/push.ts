@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Ledger, LedgerItem, PushEnd, RecordedAnomaly, SyncState } from '../ledger/types';
+import {
+  LedgerRefusedError,
+  type Ledger,
+  type LedgerItem,
+  type PushEnd,
+  type RecordedAnomaly,
+  type SyncState,
+} from '../ledger/types';
 import type { OrderCenterClient } from '../order-center/client';
 import { OrderCenterError, OrderNotFoundError } from '../order-center/errors';
 import type { OrderCenterCall, OrderData } from '../order-center/types';
@@ -124,12 +131,21 @@ export async function pushOrder(
     }
     if (item === 'busy' || item === 'missing') return { orderId, state: item, calls };
 
-    const { end, error } = await pushLeased(item, round === 0 && options.force === true);
+    const pushed = await pushLeased(item, round === 0 && options.force === true);
+    let { end, error } = pushed;
     let finished: 'ok' | 'stale';
     try {
       finished = await deps.ledger.finishPush(orderId, owner, item.version, end);
     } catch (err) {
-      return interrupted(err);
+      if (!(err instanceof LedgerRefusedError)) return interrupted(err);
+      // The outcome itself cannot be stored: left as it is, the lease would run out and the order be
+      // pushed again for ever. It ends failed instead, with why, where the report shows it.
+      ({ end, error } = unrecordable(item, err));
+      try {
+        finished = await deps.ledger.finishPush(orderId, owner, item.version, end);
+      } catch (again) {
+        return interrupted(again);
+      }
     }
     if (finished === 'ok') return { orderId, state: end.syncState, calls, error };
     // A fact arrived meanwhile: go round again while there is time, else leave it due for reconcile.
@@ -141,6 +157,21 @@ export async function pushOrder(
     calls,
     error: { kind: 'stale', message: 'new facts kept arriving' },
   };
+
+  function unrecordable(
+    item: LedgerItem,
+    err: LedgerRefusedError,
+  ): { end: PushEnd; error: PushOutcome['error'] } {
+    const lastError = {
+      kind: 'unrecordable',
+      message: `the push's outcome could not be recorded: ${message(err)}`,
+      at: now(),
+    };
+    return {
+      end: { syncState: 'failed', attempts: item.attempts + 1, nextAttemptAt: now(), lastError },
+      error: { kind: lastError.kind, message: lastError.message },
+    };
+  }
 
   async function pushLeased(
     item: LedgerItem,

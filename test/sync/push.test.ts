@@ -223,6 +223,38 @@ describe('pushOrder sends exactly what Baidu lacks', () => {
   });
 });
 
+describe('pushOrder when its outcome cannot be recorded', () => {
+  it('ends failed, with why, instead of leaving the lease to run out and pushing again for ever', async () => {
+    // Prepare: facts recorded as the first release accepted them (before the amount caps): Baidu takes the
+    // order, but its Payment.Amount (1000 × 9007199254740991) is no number DynamoDB can be given exactly
+    const orderId = uniqueId('unrecordable');
+    const [placed] = order(orderId);
+    const item = placed!.order!.items[0]!;
+    const snapshot = {
+      ...placed!.order!,
+      items: [{ ...item, quantity: 1000, price: 9007199254740991, payPrice: 9007199254740991 }],
+      fees: [],
+      discounts: [],
+    };
+    await ledger.recordFact({ ...placed!, order: snapshot });
+
+    // Act
+    const outcome = await pushOrder(deps, orderId, { deadline: soon() });
+    const again = await pushOrder(deps, orderId, { deadline: soon() });
+
+    // Assess: failed once and for all, not leased, in the failed queue the report reads, due no more
+    expect(outcome).toMatchObject({ state: 'failed', error: { kind: 'unrecordable' } });
+    const stored = await ledger.get(orderId);
+    expect(stored).toMatchObject({ syncState: 'failed', lastError: { kind: 'unrecordable' } });
+    expect(stored?.leaseOwner).toBeUndefined();
+    const failed = await ledger.queryQueue('failed');
+    expect(failed.entries.map((e) => e.orderId)).toContain(orderId);
+    const pending = await ledger.queryQueue('pending', { dueBy: Date.now() + 3_600_000 });
+    expect(pending.entries.map((e) => e.orderId)).not.toContain(orderId);
+    expect(again.state).toBe('failed');
+  });
+});
+
 describe('pushOrder when the Order Center fails', () => {
   it('marks a permanent refusal failed with the reason, and a new fact makes the order due again', async () => {
     // Prepare
