@@ -303,7 +303,8 @@ class Sender {
   }
 
   private async merchant(type: MerchantEventType, event: Record<string, unknown>): Promise<string> {
-    const body = JSON.stringify(event);
+    // The body names its type: the signature covers the body, not the route it is posted to.
+    const body = JSON.stringify({ type, ...event });
     const path = `/events/${type}`;
     const res = await fetch(`${this.httpApi}${path}`, {
       method: 'POST',

@@ -184,15 +184,20 @@ function totalIssues<T extends { quantity: number }>(
 const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   {
     reads: ORDER_AMOUNT_INPUTS,
-    check: ({ order }) =>
-      order
-        ? [
-            // price is shown beside payPrice (Product.OriginPrice): its totals must stay exact too
-            ...totalIssues('order.items', order.items, (item) => Math.max(item.price, item.payPrice)),
-            ...totalIssues('order.fees', order.fees, (line) => line.amount),
-            ...totalIssues('order.discounts', order.discounts, (line) => line.amount),
-          ]
-        : [],
+    check: ({ order }) => {
+      if (!order) return [];
+      const issues = [
+        // price is shown beside payPrice (Product.OriginPrice): its totals must stay exact too
+        ...totalIssues('order.items', order.items, (item) => Math.max(item.price, item.payPrice)),
+        ...totalIssues('order.fees', order.fees, (line) => line.amount),
+        ...totalIssues('order.discounts', order.discounts, (line) => line.amount),
+      ];
+      if (issues.length === 0 && computeOrderAmount(order) > LIMITS.maxFen) {
+        const message = `with fees and discounts must total at most ${LIMITS.maxFen} fen`;
+        issues.push({ path: 'order.items', message });
+      }
+      return issues;
+    },
   },
   {
     reads: ['occurredAt'],

@@ -225,6 +225,19 @@ describe('parseMerchantEvent rejects', () => {
       'order.items',
       'must total at most 10000000000 fen',
     ],
+    [
+      'order-placed',
+      [
+        ['order.items[0].price', 10_000_000_000],
+        ['order.items[0].payPrice', 10_000_000_000],
+        ['order.items[0].quantity', 1],
+        ['order.items[1].price', 0],
+        ['order.items[1].payPrice', 0],
+        ['order.discounts', []],
+      ],
+      'order.items',
+      'with fees and discounts must total at most 10000000000 fen',
+    ],
     ['refund-requested', [['refund.amount', 10_000_000_001]], 'refund.amount', FEN],
     // unknown keys at every depth
     ['order-placed', [['order.items[0].colour', 'red']], 'order.items[0].colour', UNKNOWN],
