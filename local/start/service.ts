@@ -1,4 +1,5 @@
 import { startLocalStack, type LocalStack } from '../stack';
+import { startInvokeGuard, type InvokeGuard } from './invoke-guard';
 import { startOffline, type OfflineProcess } from './offline';
 import { reconcileRate, type ServicePorts } from './options';
 import { asPortInUse, assertPortsFree, freePorts } from './ports';
@@ -103,7 +104,7 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
     throw asPortInUse(err, wanted);
   }
   try {
-    const [freeHttp, freeLambda] = await freePorts(2, LOCAL_HOST);
+    const [freeHttp, freeLambda, behindGuard] = await freePorts(3, LOCAL_HOST);
     const ports: ServicePorts = {
       orderCenter: portOf(stack.orderCenter.url),
       ssm: portOf(stack.ssm.url),
@@ -115,12 +116,20 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       stage: LOCAL_STAGE,
       host: LOCAL_HOST,
       httpPort: ports.http,
-      lambdaPort: ports.lambda,
+      // serverless-offline's own endpoint listens where only the guard (on ports.lambda) talks to it
+      lambdaPort: behindGuard as number,
       params: offlineParams(stack, options.reconcileEveryMinutes ?? false, options.workFolder),
       env: { ...process.env, ...stack.env },
       onOutput: options.onOutput,
       readyTimeoutMs: options.readyTimeoutMs,
     });
+    let guard: InvokeGuard;
+    try {
+      guard = await startInvokeGuard({ host: LOCAL_HOST, port: ports.lambda, target: behindGuard as number });
+    } catch (err) {
+      await offline.stop();
+      throw asPortInUse(err, wanted);
+    }
     const urls: LocalServiceUrls = {
       orderCenter: stack.orderCenter.url,
       httpApi: `http://${LOCAL_HOST}:${ports.http}`,
@@ -139,7 +148,10 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       functionName,
       invoke: (fn, event) => invokeThroughOffline(urls.lambda, functionName(fn), event),
       stop() {
-        stopping ??= offline.stop().finally(() => stack.stop());
+        stopping ??= guard
+          .close()
+          .then(() => offline.stop())
+          .finally(() => stack.stop());
         return stopping;
       },
     };

@@ -13,7 +13,9 @@ import {
   type MerchantEventType,
 } from '../../lib/events';
 import { createDynamoLedger } from '../../lib/ledger/dynamo-ledger';
-import type { StackResult } from '../../lib/http';
+import { MAX_REFUSAL_BYTES, MAX_REFUSAL_DETAILS, type StackResult } from '../../lib/http';
+import { getService } from '../../lib/service';
+import { pushOrder } from '../../lib/sync/push';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
 import { httpEvent, unixNow } from '../http/helpers';
@@ -51,6 +53,17 @@ const accepted = new Map<string, Fact[]>();
 const tried = new Map<string, number>();
 const byStatus = new Map<number, number>();
 const signatures = new Set<string>();
+/** the largest reply body of the whole run, in bytes, and what drew it */
+const largest = { bytes: 0, what: '' };
+/** issue 20's attacks, by kind: how many were tried */
+const attacks = {
+  'cross-route replays': 0,
+  'cancel notifies on paid orders': 0,
+  're-owning snapshots': 0,
+  'oversized strings and totals': 0,
+  'look-alike eventIds': 0,
+  'unsigned or hostile floods': 0,
+};
 
 interface Detail {
   path: string;
@@ -61,6 +74,7 @@ interface Reply {
   status: number;
   details: Detail[];
   body: Record<string, unknown>;
+  bytes: number;
 }
 
 function increment<K>(map: Map<K, number>, key: K): void {
@@ -80,16 +94,21 @@ async function send(
   const reply = (await handler(event, lambdaContext(route))) as StackResult;
   if (!('statusCode' in reply)) throw new Error(`${route}: not an HTTP reply`);
   increment(byStatus, reply.statusCode);
+  const bytes = Buffer.byteLength(reply.body);
+  if (bytes > largest.bytes)
+    Object.assign(largest, { bytes, what: `${route} ${category} (${reply.statusCode})` });
   const body = JSON.parse(reply.body) as Record<string, unknown>;
   const error = body.error as { details?: Detail[] } | undefined;
-  return { status: reply.statusCode, details: error?.details ?? [], body };
+  return { status: reply.statusCode, details: error?.details ?? [], body, bytes };
 }
 
 /** No 5xx; a refusal carries error.details, each naming a path with a message. */
 function expectHandled(reply: Reply): void {
   expect(reply.status).toBeLessThan(500);
+  expect(reply.bytes).toBeLessThanOrEqual(MAX_REFUSAL_BYTES);
   if (reply.status < 300) return;
   expect(reply.details.length).toBeGreaterThan(0);
+  expect(reply.details.length).toBeLessThanOrEqual(MAX_REFUSAL_DETAILS);
   for (const detail of reply.details) {
     expect(typeof detail.path).toBe('string');
     expect(detail.message).toEqual(expect.any(String));
@@ -306,6 +325,7 @@ afterAll(async () => {
       .map(([s, n]) => `${s}: ${n}`)
       .join(', '),
     'accepted (the mutation left a valid event)': [...accepted.values()].reduce((n, f) => n + f.length, 0),
+    ...attacks,
   });
   printCounts('bad input: held', {
     '5xx replies': [...byStatus].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0),
@@ -313,6 +333,7 @@ afterAll(async () => {
     'orders in the Order Center not from an accepted request': strays.orderCenter,
     'accepted events not recorded as sent': strays.altered,
     'log lines scanned for secrets': logs.lines().length,
+    'largest reply (bytes)': `${largest.bytes} (${largest.what})`,
   });
   await stack.stopAndRestore();
 });
@@ -524,15 +545,15 @@ describe(`${CASHIER_ROUTE_KEY} with bad input`, () => {
     );
   });
 
-  it('a truncated form: refused naming rsaSign or the broken field', async () => {
+  it('a truncated form: 401, naming rsaSign, or the body when it is no form (nothing unsigned is detailed)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.double({ min: 0, max: 1, noNaN: true }), async (at) => {
         const body = signedForm(cashierFieldsFor());
         const cut = body.slice(0, Math.min(body.length - 1, Math.floor(at * body.length)));
         const reply = await send(route, cashierHttp(cut, form), 'truncated');
         expectHandled(reply);
-        expect([400, 401]).toContain(reply.status);
-        if (reply.status === 401) expect(reply.details.map((d) => d.path)).toEqual(['rsaSign']);
+        expect(reply.status).toBe(401);
+        expect([['rsaSign'], ['body']]).toContainEqual(reply.details.map((d) => d.path));
       }),
       { numRuns: 100, seed: FC_SEED },
     );
@@ -543,7 +564,7 @@ describe(`${CASHIER_ROUTE_KEY} with bad input`, () => {
       fc.asyncProperty(garbage, async (body) => {
         const reply = await send(route, cashierHttp(body, form), 'not a form');
         expectHandled(reply);
-        expect([400, 401]).toContain(reply.status);
+        expect(reply.status).toBe(401);
       }),
       { numRuns: 100, seed: FC_SEED },
     );
@@ -635,8 +656,8 @@ describe.each(REFUND_CALLBACK_ROUTE_KEYS)('%s with bad input', (route) => {
         const cut = body.slice(0, Math.min(body.length - 1, Math.floor(at * body.length)));
         const reply = await send(route, cashierHttp(cut, form, route), 'truncated');
         expectHandled(reply);
-        expect([400, 401]).toContain(reply.status);
-        if (reply.status === 401) expect(reply.details.map((d) => d.path)).toEqual(['rsaSign']);
+        expect(reply.status).toBe(401);
+        expect([['rsaSign'], ['body']]).toContainEqual(reply.details.map((d) => d.path));
       }),
       { numRuns: 80, seed: FC_SEED },
     );
@@ -651,6 +672,288 @@ describe.each(REFUND_CALLBACK_ROUTE_KEYS)('%s with bad input', (route) => {
       }),
       { numRuns: 80, seed: FC_SEED },
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 20: what a hostile or careless sender tried against the first release
+
+const JSON_TYPE = 'application/json';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+const PLACED_ROUTE = routeOf('placed');
+
+/** Sends a merchant event and, if accepted, notes the fact it records. */
+async function deliver(route: RouteKey, event: Record<string, unknown>, category: string): Promise<Reply> {
+  const body = JSON.stringify(event);
+  const reply = await send(route, merchantHttp(route, body, JSON_TYPE), category);
+  expectHandled(reply);
+  noteAccepted(reply, merchantFact(route, body));
+  return reply;
+}
+
+/** A new order, placed and accepted; returns its id and snapshot's user. */
+async function placedOrder(category: string): Promise<{ orderId: string; openId: string }> {
+  const { orderId, event } = validEvent(PLACED_ROUTE);
+  const reply = await deliver(PLACED_ROUTE, event, category);
+  expect(reply.status).toBe(202);
+  return { orderId, openId: (event.order as { openId: string }).openId };
+}
+
+/** A signed cashier notify for the order, accepted or not, noted if accepted. */
+async function notify(fields: Record<string, string>, category: string): Promise<Reply> {
+  const body = signedForm(fields);
+  const reply = await send(CASHIER_ROUTE_KEY, cashierHttp(body, FORM_TYPE), category);
+  expectHandled(reply);
+  noteAccepted(reply, cashierFact(body));
+  return reply;
+}
+
+const paidFields = (orderId: string, paidAt: number) =>
+  cashierNotifyForm(orderId, LIFE[0]!.order!, paidAt, stack.secrets.cashierPrivateKeyPem).fields;
+
+const shownStatus = (orderId: string, openId: string) =>
+  stack.orderCenter.order(orderId, openId, stack.appKey)?.data.Status;
+
+describe('issue 20: hostile senders', () => {
+  it('a signed merchant body replayed to another route: 422 naming type, nothing recorded', async () => {
+    const routes = fc.constantFrom(...MERCHANT_ROUTE_KEYS);
+    await fc.assert(
+      fc.asyncProperty(routes, routes, async (from, to) => {
+        fc.pre(from !== to);
+        attacks['cross-route replays'] += 1;
+        const { orderId, event } = validEvent(from);
+        const reply = await send(to, merchantHttp(to, JSON.stringify(event), JSON_TYPE), 'cross-route');
+        expectHandled(reply);
+        expect(reply.status).toBe(422);
+        expect(reply.details.map((d) => d.path)).toContain('type');
+        expect(await getService().ledger.get(orderId)).toBeUndefined();
+      }),
+      { numRuns: 80, seed: FC_SEED },
+    );
+    // and across the two kinds of sender: a JSON body to Baidu's route, a form to a merchant route
+    attacks['cross-route replays'] += 2;
+    const merchantBody = JSON.stringify(validEvent(PLACED_ROUTE).event);
+    expect((await send(CASHIER_ROUTE_KEY, cashierHttp(merchantBody, JSON_TYPE), 'cross-route')).status).toBe(
+      415,
+    );
+    const formBody = signedForm(cashierFieldsFor());
+    expect(
+      (await send(PLACED_ROUTE, merchantHttp(PLACED_ROUTE, formBody, FORM_TYPE), 'cross-route')).status,
+    ).toBe(415);
+  });
+
+  it('a cancel notify (another cashier attempt) on a paid order: acknowledged, the order stays paid', async () => {
+    const later = Date.now() + 86_400_000;
+    const sync = { ...getService().sync, now: () => later };
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.integer({ min: 1, max: 999_999 }), async (cancelFirst, attempt) => {
+        attacks['cancel notifies on paid orders'] += 1;
+        const { orderId, openId } = await placedOrder('cancel on paid');
+        const paid = paidFields(orderId, LIFE[0]!.order!.createdAt + 60);
+        // the buyer's abandoned second attempt, cancelled by Baidu (before or after the paid one arrives)
+        const cancel = { ...paid, orderId: `${attempt}`, status: '-1', payTime: String(unixNow()) };
+        const sequence = cancelFirst ? [cancel, paid] : [paid, cancel];
+        for (const fields of sequence) expect((await notify(fields, 'cancel on paid')).status).toBe(200);
+        // long after any wait: reconcile's push decides the cancel for good
+        await pushOrder(sync, orderId, { deadline: later + 5_000 });
+        expect(shownStatus(orderId, openId)).toBe(5);
+        const history = stack.orderCenter.order(orderId, openId, stack.appKey)?.statusHistory ?? [];
+        expect(history.map((h) => h.status)).not.toContain(100);
+        const item = await getService().ledger.get(orderId);
+        expect(item?.anomalies?.map((a) => a.code)).toContain('cashier-cancel-after-progress');
+      }),
+      { numRuns: 24, seed: FC_SEED },
+    );
+  });
+
+  it('a snapshot that gives a known order to another user: 409 naming order.openId, nothing recorded', async () => {
+    const carriers = fc.constantFrom(
+      PLACED_ROUTE,
+      routeOf('shipped'),
+      routeOf('completed'),
+      routeOf('closed'),
+    );
+    const otherUser = fc
+      .string({ minLength: 1, maxLength: 30 })
+      .filter((id) => /^\S+$/.test(id) && !/\p{Cc}/u.test(id));
+    await fc.assert(
+      fc.asyncProperty(carriers, otherUser, async (route, stranger) => {
+        const { orderId, openId } = await placedOrder('re-owning');
+        fc.pre(stranger !== openId);
+        attacks['re-owning snapshots'] += 1;
+        const { event } = validEvent(route);
+        const order = { ...(LIFE[0]!.order as object), openId: stranger };
+        const hostile = { ...event, orderId, eventId: `${orderId}:stranger`, order };
+        const reply = await deliver(route, hostile, 're-owning');
+        expect(reply.status).toBe(409);
+        expect(reply.details.map((d) => d.path)).toEqual(['order.openId']);
+        const item = await getService().ledger.get(orderId);
+        expect(item?.facts).toHaveLength(1);
+        expect(item?.openId).toBe(openId);
+        expect(stack.orderCenter.orders().filter((o) => o.data.ResourceID === orderId)).toHaveLength(1);
+      }),
+      { numRuns: 40, seed: FC_SEED },
+    );
+  });
+
+  it('a string over its limit, anywhere: 422 naming it', async () => {
+    const routes = fc.constantFrom(...MERCHANT_ROUTE_KEYS);
+    const length = fc.constantFrom(1_001, 4_000, 20_000, 204_500);
+    await fc.assert(
+      fc.asyncProperty(routes, length, fc.nat(), async (route, size, pick) => {
+        const { event } = validEvent(route);
+        const stringPaths = paths(event).filter((p) => typeof valueAt(event, p) === 'string');
+        const path = stringPaths[pick % stringPaths.length]!;
+        attacks['oversized strings and totals'] += 1;
+        setAt(event, path, 'x'.repeat(size));
+        const reply = await deliver(route, event, 'oversized string');
+        expect(reply.status).toBe(422);
+        expect({ path, named: names(reply, path), reply: reply.body }).toMatchObject({ named: true });
+      }),
+      { numRuns: 120, seed: FC_SEED },
+    );
+  });
+
+  it('amounts and totals beyond 10,000,000,000 fen: 422 naming the order items, nothing recorded', async () => {
+    const fen = fc.integer({ min: 1, max: 10_000_000_000 });
+    const quantity = fc.integer({ min: 1, max: 1_000_000 });
+    await fc.assert(
+      fc.asyncProperty(fen, quantity, async (payPrice, count) => {
+        fc.pre(payPrice * count > 10_000_000_000);
+        attacks['oversized strings and totals'] += 1;
+        const { orderId, event } = validEvent(PLACED_ROUTE);
+        setAt(event, 'order.items[0].payPrice', payPrice);
+        setAt(event, 'order.items[0].price', payPrice);
+        setAt(event, 'order.items[0].quantity', count);
+        const reply = await deliver(PLACED_ROUTE, event, 'oversized total');
+        expect(reply.status).toBe(422);
+        expect(reply.details.some((d) => d.path.startsWith('order.items'))).toBe(true);
+        expect(await getService().ledger.get(orderId)).toBeUndefined();
+      }),
+      { numRuns: 60, seed: FC_SEED },
+    );
+    // the issue's own: 1000 x 9007199254740991
+    attacks['oversized strings and totals'] += 1;
+    const { event } = validEvent(PLACED_ROUTE);
+    setAt(event, 'order.items[0].quantity', 1000);
+    setAt(event, 'order.items[0].payPrice', 9007199254740991);
+    expect((await deliver(PLACED_ROUTE, event, 'oversized total')).status).toBe(422);
+  });
+
+  it("a merchant eventId that looks like a cashier notify's never makes the notify a duplicate", async () => {
+    const shapes = fc.constantFrom(
+      (id: string) => `cashier:${id}:2`,
+      (id: string) => `CASHIER:${id}:2`,
+      (id: string) => `Cashier:${id}:2`,
+      (id: string) => `baidu:cashier:${id}:2`,
+      (id: string) => `cashier:${id}:2\u0000`,
+      (id: string) => `cashier\u200b:${id}:2`,
+      (id: string) => `cashier\uff1a${id}:2`,
+      (id: string) => ` cashier:${id}:2`,
+      (id: string) => `cashier:${id}:2 `,
+    );
+    await fc.assert(
+      fc.asyncProperty(shapes, fc.boolean(), async (shape, asPlaced) => {
+        attacks['look-alike eventIds'] += 1;
+        // the shadow comes first: as the order-placed itself, or as a later event of a placed order
+        const { orderId, event } = validEvent(PLACED_ROUTE);
+        const paid = paidFields(orderId, LIFE[0]!.order!.createdAt + 60);
+        const eventId = shape(paid.orderId!);
+        const openId = (event.order as { openId: string }).openId;
+        if (asPlaced) {
+          // refused (a reserved prefix, a control character) or recorded under its own, different id
+          const reply = await deliver(PLACED_ROUTE, { ...event, eventId }, 'look-alike eventId');
+          expect([202, 422]).toContain(reply.status);
+          if (reply.status === 422) {
+            expect(reply.details.map((d) => d.path)).toEqual(['eventId']);
+            expect((await deliver(PLACED_ROUTE, event, 'look-alike eventId')).status).toBe(202);
+          }
+        } else {
+          expect((await deliver(PLACED_ROUTE, event, 'look-alike eventId')).status).toBe(202);
+          const completed = { ...validEvent(routeOf('completed')).event, orderId, eventId };
+          await deliver(routeOf('completed'), completed, 'look-alike eventId');
+        }
+
+        // the genuine notify pays the order
+        const reply = await notify(paid, 'look-alike eventId');
+        expect(reply.status).toBe(200);
+        const item = await getService().ledger.get(orderId);
+        const cashierFacts = item?.facts.filter((f) => f.source === 'cashier') ?? [];
+        expect(cashierFacts.map((f) => f.eventId)).toEqual([`cashier:${paid.orderId}:2`]);
+        expect([5, 200]).toContain(shownStatus(orderId, openId));
+      }),
+      { numRuns: 45, seed: FC_SEED },
+    );
+  });
+
+  it('unsigned floods and hostile bodies draw short replies: 401 unsigned, at most 20 fields, under 8 KiB', async () => {
+    const floods: [string, RouteKey, () => APIGatewayProxyEventV2, number][] = [
+      [
+        "'%&' x 131,000 (unsigned)",
+        CASHIER_ROUTE_KEY,
+        () => cashierHttp('%&'.repeat(131_000), FORM_TYPE),
+        401,
+      ],
+      ["'%' x 262,000", CASHIER_ROUTE_KEY, () => cashierHttp('%'.repeat(262_000), FORM_TYPE), 401],
+      [
+        '20,000 malformed fields',
+        CASHIER_ROUTE_KEY,
+        () => cashierHttp('a=%ZZ&'.repeat(20_000), FORM_TYPE),
+        401,
+      ],
+      [
+        '20,000 distinct fields, unsigned',
+        CASHIER_ROUTE_KEY,
+        () => cashierHttp(Array.from({ length: 20_000 }, (_, i) => `k${i}=v`).join('&'), FORM_TYPE),
+        401,
+      ],
+      [
+        '20,000 duplicated fields',
+        CASHIER_ROUTE_KEY,
+        () => cashierHttp(Array.from({ length: 20_000 }, (_, i) => `k${i % 10}=v`).join('&'), FORM_TYPE),
+        401,
+      ],
+      [
+        'a signed event with 10,000 unknown keys, nested',
+        PLACED_ROUTE,
+        () => {
+          const { event } = validEvent(PLACED_ROUTE);
+          const junk = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`\u001b[${i}m`, i]));
+          const order = { ...(event.order as object), ...junk };
+          return merchantHttp(PLACED_ROUTE, JSON.stringify({ ...event, order, ...junk }), JSON_TYPE);
+        },
+        422,
+      ],
+      [
+        'a signed event with 5,000 bad items',
+        PLACED_ROUTE,
+        () => {
+          const { event } = validEvent(PLACED_ROUTE);
+          const items = Array.from({ length: 5_000 }, () => ({ id: '', name: 1, quantity: -1 }));
+          return merchantHttp(
+            PLACED_ROUTE,
+            JSON.stringify({ ...event, order: { ...(event.order as object), items } }),
+            JSON_TYPE,
+          );
+        },
+        422,
+      ],
+      [
+        '250 KiB of JSON with a forged signature',
+        PLACED_ROUTE,
+        () =>
+          httpEvent(PLACED_ROUTE, JSON.stringify({ a: 'x'.repeat(250_000) }), {
+            headers: { 'content-type': JSON_TYPE, 'x-signature': `t=${unixNow()},v1=${'0'.repeat(64)}` },
+          }),
+        401,
+      ],
+    ];
+    for (const [name, route, event, status] of floods) {
+      attacks['unsigned or hostile floods'] += 1;
+      const reply = await send(route, event(), `flood: ${name}`);
+      expectHandled(reply);
+      expect({ name, status: reply.status }).toEqual({ name, status });
+    }
   });
 });
 
@@ -700,6 +1003,11 @@ describe('after every refusal', () => {
     }
     strays.altered = altered.length;
     expect(altered).toEqual([]);
+  });
+
+  it(`answered nothing larger than ${MAX_REFUSAL_BYTES} bytes`, () => {
+    expect(largest.bytes).toBeGreaterThan(0);
+    expect(largest.bytes).toBeLessThanOrEqual(MAX_REFUSAL_BYTES);
   });
 
   it('wrote no secret or signature in any log line', () => {

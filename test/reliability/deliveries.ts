@@ -78,7 +78,7 @@ export interface Delivery {
 /** The merchant event (docs/contract.md section 3) that reports a fact. */
 export function merchantEvent(fact: Fact): Record<string, unknown> {
   const event: Record<string, unknown> = {
-    type: EVENT_TYPE[fact.kind],
+    type: eventTypeOf(fact.kind),
     eventId: fact.eventId,
     occurredAt: fact.occurredAt,
     orderId: fact.orderId,
