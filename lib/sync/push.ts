@@ -131,8 +131,7 @@ export async function pushOrder(
     }
     if (item === 'busy' || item === 'missing') return { orderId, state: item, calls };
 
-    const pushed = await pushLeased(item, round === 0 && options.force === true);
-    let { end, error } = pushed;
+    let { end, error } = await pushLeased(item, round === 0 && options.force === true);
     let finished: 'ok' | 'stale';
     try {
       finished = await deps.ledger.finishPush(orderId, owner, item.version, end);

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { signCashierFields, signWebhook, type Fact } from '../../lib/events';
 import type { StackResult } from '../../lib/http';
-import { getService } from '../../lib/service';
+import { getService, resetService } from '../../lib/service';
+import { pushOrder } from '../../lib/sync/push';
 import { handler as reconcile } from '../../functions/reconcile';
 import { handler as rotateToken } from '../../functions/rotateToken';
 import { lambdaContext } from '../helpers/lambda';
@@ -44,6 +45,8 @@ let logs: CapturedLogs;
 let serial = 0;
 const signatures = new Set<string>();
 const counts = { tamperedNotifies: 0, badHmacs: 0, refused: 0, recordedFromRefused: 0, iamStatements: 0 };
+/** the largest reply any request of this suite drew (issue 20: a 256 KiB post drew 22 MB) */
+const issue20 = { largestReply: 0 };
 
 /** Templates: each request takes the fact of its route, under a new order id. */
 const LIFE: Fact[] = lifeWithEveryKind('template', 'security-user');
@@ -60,6 +63,7 @@ async function send(route: RouteKey | RefundCallbackRouteKey, body: string, head
       : ROUTE_HANDLERS[route as RouteKey];
   const reply = (await handler(httpEvent(route, body, { headers }), lambdaContext(route))) as StackResult;
   if (!('statusCode' in reply)) throw new Error('not an HTTP reply');
+  issue20.largestReply = Math.max(issue20.largestReply, Buffer.byteLength(reply.body));
   return {
     status: reply.statusCode,
     body: JSON.parse(reply.body) as { error?: { code: string; details: { path: string }[] } },
@@ -93,11 +97,13 @@ afterAll(async () => {
     'tampered or forged cashier callbacks (notify, refund audit, refund result)': counts.tamperedNotifies,
     'stale, forged or malformed HMACs (all seven merchant routes)': counts.badHmacs,
     'IAM statements on ssm:* or dynamodb:* checked': counts.iamStatements,
+    "issue 20's eight attacks, reproduced": 8,
     'log lines scanned for secrets': logs.lines().length,
   });
   printCounts('security: held', {
     refused: counts.refused,
     'recorded from a refused request': counts.recordedFromRefused,
+    'largest reply (bytes)': issue20.largestReply,
   });
   await stack.stopAndRestore();
 });
@@ -270,6 +276,140 @@ describe.each(MERCHANT_ROUTE_KEYS)('%s with a stale or forged X-Signature', (rou
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (header !== undefined) headers['x-signature'] = header;
     await expectRefusedAndNothingRecorded(await send(route, raw, headers), orderId, 'X-Signature');
+  });
+});
+
+describe('issue 20: the eight attacks that got through the first release', () => {
+  const JSON_HEADERS = () => ({ 'content-type': 'application/json' });
+  const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+  /** A merchant event's body and headers, signed now. */
+  function signed(event: Record<string, unknown>) {
+    const raw = JSON.stringify(event);
+    const header = signWebhook(raw, stack.secrets.webhookSecret, unixNow());
+    signatures.add(header.replace(/^.*v1=/, ''));
+    return { raw, headers: { ...JSON_HEADERS(), 'x-signature': header } };
+  }
+
+  function eventOf(kind: Fact['kind'], orderId: string, extra: Record<string, unknown> = {}) {
+    const template = LIFE.find((f) => f.kind === kind)!;
+    return { ...merchantEvent({ ...template, orderId, eventId: `${orderId}:${kind}` }), ...extra };
+  }
+
+  async function merchant(kind: Fact['kind'], orderId: string, extra: Record<string, unknown> = {}) {
+    const route = routeOf(kind);
+    const { raw, headers } = signed(eventOf(kind, orderId, extra));
+    return send(route, raw, headers);
+  }
+
+  async function cashier(fields: Record<string, string>) {
+    const rsaSign = signCashierFields(fields, stack.secrets.cashierPrivateKeyPem);
+    signatures.add(rsaSign);
+    return send(CASHIER_ROUTE_KEY, new URLSearchParams({ ...fields, rsaSign }).toString(), FORM);
+  }
+
+  const paid = (orderId: string) =>
+    cashierNotifyFields(orderId, LIFE[0]!.order!, LIFE[0]!.order!.createdAt + 60);
+  const shown = (orderId: string) =>
+    stack.orderCenter.order(orderId, LIFE[0]!.order!.openId, stack.appKey)?.data.Status;
+
+  it('1. a cancel notify of another cashier attempt does not close a completed order', async () => {
+    const orderId = nextOrderId();
+    for (const kind of ['placed'] as const) expect((await merchant(kind, orderId)).status).toBe(202);
+    expect((await cashier(paid(orderId))).status).toBe(200);
+    for (const kind of ['shipped', 'completed'] as const)
+      expect((await merchant(kind, orderId)).status).toBe(202);
+    expect(shown(orderId)).toBe(200);
+    const cancel = { ...paid(orderId), orderId: '930000002', status: '-1', payTime: '' };
+    expect((await cashier(cancel)).status).toBe(200);
+    const later = Date.now() + 86_400_000;
+    await pushOrder({ ...getService().sync, now: () => later }, orderId, { deadline: later + 5_000 });
+    expect(shown(orderId)).toBe(200);
+  });
+
+  it('2. a signed order-placed posted to /events/order-closed is refused, and the genuine one then counts', async () => {
+    const orderId = nextOrderId();
+    const { raw, headers } = signed(eventOf('placed', orderId));
+    const replayed = await send(routeOf('closed'), raw, headers);
+    expect(replayed.status).toBe(422);
+    expect(replayed.body.error?.details.map((d) => d.path)).toEqual(['type']);
+    const genuine = await send(routeOf('placed'), raw, headers);
+    expect(genuine.status).toBe(202);
+    expect(genuine.body).toMatchObject({ duplicate: false });
+    expect(shown(orderId)).toBe(1);
+  });
+
+  it("3. '%&' x 131072, unsigned, draws one short 401 (it drew 22 MB)", async () => {
+    const reply = await send(CASHIER_ROUTE_KEY, '%&'.repeat(131_072), FORM);
+    expect(reply.status).toBe(401);
+    expect(reply.body.error?.details.map((d) => d.path)).toEqual(['body']);
+    expect(issue20.largestReply).toBeLessThanOrEqual(8192);
+  });
+
+  it('4. the same orderId with another user is a 409 naming order.openId, and nothing changes', async () => {
+    const orderId = nextOrderId();
+    expect((await merchant('placed', orderId)).status).toBe(202);
+    const order = { ...LIFE[0]!.order!, openId: 'user-b' };
+    const reply = await merchant('placed', orderId, { eventId: `${orderId}:user-b`, order });
+    expect(reply.status).toBe(409);
+    expect(reply.body.error?.details.map((d) => d.path)).toEqual(['order.openId']);
+    expect((await getService().ledger.get(orderId))?.facts).toHaveLength(1);
+    expect(stack.orderCenter.order(orderId, 'user-b', stack.appKey)).toBeUndefined();
+  });
+
+  it('5. quantity 1000 x payPrice 9007199254740991 is refused, naming the order items', async () => {
+    const orderId = nextOrderId();
+    const item = {
+      ...LIFE[0]!.order!.items[0]!,
+      quantity: 1000,
+      price: 9007199254740991,
+      payPrice: 9007199254740991,
+    };
+    const reply = await merchant('placed', orderId, { order: { ...LIFE[0]!.order!, items: [item] } });
+    expect(reply.status).toBe(422);
+    expect(reply.body.error?.details.every((d) => d.path.startsWith('order.items'))).toBe(true);
+    expect(await getService().ledger.get(orderId)).toBeUndefined();
+  });
+
+  it('6. a 204,500-character title is refused, so a payment can always be recorded', async () => {
+    const orderId = nextOrderId();
+    const reply = await merchant('placed', orderId, {
+      order: { ...LIFE[0]!.order!, title: 't'.repeat(204_500) },
+    });
+    expect(reply.status).toBe(422);
+    expect(reply.body.error?.details.map((d) => d.path)).toEqual(['order.title']);
+  });
+
+  it("7. a merchant eventId shaped like Baidu's notify is refused, and the notify then pays", async () => {
+    const orderId = nextOrderId();
+    const notify = { ...paid(orderId), orderId: '970000001' };
+    const shadow = await merchant('placed', orderId, { eventId: 'cashier:970000001:2' });
+    expect(shadow.status).toBe(422);
+    expect((await merchant('placed', orderId)).status).toBe(202);
+    expect((await cashier(notify)).status).toBe(200);
+    expect(shown(orderId)).toBe(5);
+  });
+
+  describe('8. with CASHIER_DEAL_ID set', () => {
+    const saved = process.env.CASHIER_DEAL_ID;
+    beforeAll(() => {
+      process.env.CASHIER_DEAL_ID = paid('x').dealId;
+      resetService();
+    });
+    afterAll(() => {
+      if (saved === undefined) Reflect.deleteProperty(process.env, 'CASHIER_DEAL_ID');
+      else process.env.CASHIER_DEAL_ID = saved;
+      resetService();
+    });
+
+    it("a validly signed notify of another shop's dealId pays nothing", async () => {
+      const orderId = nextOrderId();
+      expect((await merchant('placed', orderId)).status).toBe(202);
+      expect((await cashier({ ...paid(orderId), dealId: '470999999' })).status).toBe(200);
+      expect(shown(orderId)).toBe(1);
+      const item = await getService().ledger.get(orderId);
+      expect(item?.anomalies?.map((a) => a.code)).toEqual(['cashier-foreign-deal']);
+    });
   });
 });
 
