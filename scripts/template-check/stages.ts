@@ -23,6 +23,8 @@ export const PROD_PARAMS: Readonly<Record<string, string>> = {
   orderCenterBaseUrl: 'https://order-center.example.com',
   baiduAppKey: 'TemplateCheckAppKey',
   cashierAppKey: 'TemplateCheckCashierAppKey',
+  cashierDealId: '470000001',
+  paymentCheckAfterMinutes: '30',
   reconcileSchedule: 'rate(15 minutes)',
   reconcileEnabled: 'false',
   refundAuditPolicy: 'manual',
