@@ -1,6 +1,6 @@
 import { SignatureError } from '../events/webhook-signature';
 import { OrderTooLargeError } from '../ledger/dynamo-ledger';
-import { LedgerUnavailableError } from '../ledger/types';
+import { EventIdConflictError, LedgerUnavailableError } from '../ledger/types';
 import { ParameterStoreError } from '../token/errors';
 import { InvalidInputError, type FieldIssue } from '../validation';
 
@@ -52,6 +52,13 @@ export class UnsupportedMediaTypeError extends HttpError {
   readonly code = 'unsupported_media_type';
 }
 
+/** docs/contract.md section 6: an eventId already recorded with other content; nothing was changed. */
+export class EventConflictError extends HttpError {
+  override readonly name = 'EventConflictError';
+  readonly status = 409;
+  readonly code = 'conflict';
+}
+
 export class InvalidEventError extends HttpError {
   override readonly name = 'InvalidEventError';
   readonly status = 422;
@@ -82,6 +89,10 @@ export function asHttpError(err: unknown): HttpError | undefined {
     return err.reason === 'stale'
       ? new BadSignatureError(`stale signature, refused as a possible replay: ${err.message}`, [header])
       : new BadSignatureError(err.message, [header]);
+  }
+  if (err instanceof EventIdConflictError) {
+    const message = 'is already recorded for this order with other content; an eventId names one event';
+    return new EventConflictError(`eventId ${err.eventId} ${message}`, [{ path: 'eventId', message }]);
   }
   if (err instanceof OrderTooLargeError) {
     const message = 'the order, with every event recorded for it, is too large to record';

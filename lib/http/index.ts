@@ -1,6 +1,7 @@
 export {
   asHttpError,
   BadSignatureError,
+  EventConflictError,
   HttpError,
   InvalidEventError,
   MalformedBodyError,

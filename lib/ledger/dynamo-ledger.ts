@@ -7,8 +7,9 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Fact } from '../events/types';
+import type { Fact, OrderSnapshot } from '../events/types';
 import type { OrderData } from '../order-center/types';
+import { foldKey, fromStoredFact, storedFingerprint, toStoredFact, type StoredFact } from './stored-fact';
 import {
   LeaseLostError,
   LedgerUnavailableError,
@@ -25,6 +26,12 @@ import {
 export const SYNC_QUEUE_INDEX = 'bySyncQueue';
 /** Facts live in top-level attributes named f#<eventId>: one conditional SET records one, no map to create first. */
 const FACT_PREFIX = 'f#';
+/**
+ * The order's latest snapshot (in fold order) sits once on the item, in `snapshot`, with the fold key and
+ * eventId of the fact that brought it; the facts themselves keep only its amount. A newer one replaces it
+ * in the same write that records its fact, so superseded snapshots never accumulate.
+ */
+const SNAPSHOT = { order: 'snapshot', key: 'snapshotKey', eventId: 'snapshotEventId' } as const;
 
 export interface DynamoLedgerOptions {
   client: DynamoDBClient;
@@ -51,12 +58,19 @@ function wrap(err: unknown, what: string): Error {
 }
 
 function toItem(raw: Record<string, unknown>): LedgerItem {
+  const orderId = raw.orderId as string;
+  const held =
+    raw[SNAPSHOT.order] === undefined
+      ? undefined
+      : { eventId: raw[SNAPSHOT.eventId] as string, order: raw[SNAPSHOT.order] as OrderSnapshot };
   const facts: Fact[] = [];
   for (const [key, value] of Object.entries(raw)) {
-    if (key.startsWith(FACT_PREFIX)) facts.push(value as Fact);
+    if (key.startsWith(FACT_PREFIX)) {
+      facts.push(fromStoredFact(orderId, key.slice(FACT_PREFIX.length), value as StoredFact, held));
+    }
   }
   return {
-    orderId: raw.orderId as string,
+    orderId,
     facts,
     version: Number(raw.version ?? 0),
     syncState: (raw.syncState as LedgerItem['syncState']) ?? 'pending',
@@ -64,6 +78,7 @@ function toItem(raw: Record<string, unknown>): LedgerItem {
     nextAttemptAt: Number(raw.nextAttemptAt ?? 0),
     lastError: raw.lastError as LedgerItem['lastError'],
     anomalies: raw.anomalies as LedgerItem['anomalies'],
+    conflicts: raw.conflicts as LedgerItem['conflicts'],
     ack: raw.ack as OrderData | undefined,
     openId: raw.openId as string | undefined,
     leaseOwner: raw.leaseOwner as string | undefined,
@@ -113,37 +128,110 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
     get,
 
     async recordFact(fact) {
-      const at = now();
+      const stored = toStoredFact(fact);
       const names: Record<string, string> = { '#f': `${FACT_PREFIX}${fact.eventId}`, '#q': 'syncQueue' };
-      const values: Record<string, unknown> = {
-        ':fact': fact,
-        ':pending': 'pending',
-        ':at': at,
-        ':zero': 0,
-        ':one': 1,
-      };
-      let set =
-        'SET #f = :fact, syncState = :pending, #q = :pending, nextAttemptAt = :at, attempts = :zero, ' +
-        'updatedAt = :at, createdAt = if_not_exists(createdAt, :at)';
-      if (fact.order) {
-        set += ', openId = :openId';
-        values[':openId'] = fact.order.openId;
+      const at = now();
+
+      /** One conditional write of the fact, holding its snapshot when `latest`; false if the condition failed. */
+      async function write(latest: OrderSnapshot | undefined): Promise<boolean> {
+        const values: Record<string, unknown> = {
+          ':fact': stored,
+          ':pending': 'pending',
+          ':at': at,
+          ':zero': 0,
+          ':one': 1,
+        };
+        const set = [
+          '#f = :fact',
+          'syncState = :pending',
+          '#q = :pending',
+          'nextAttemptAt = :at',
+          'attempts = :zero',
+          'updatedAt = :at',
+          'createdAt = if_not_exists(createdAt, :at)',
+        ];
+        let condition = 'attribute_not_exists(#f)';
+        if (fact.order) {
+          set.push('openId = :openId');
+          values[':openId'] = fact.order.openId;
+        }
+        // Marks the orders Baidu's refund audit asked about, so the operator's report can find them.
+        if (fact.kind === 'refund-audit') set.push('refundAuditAt = :at');
+        const writeNames = { ...names };
+        if (latest) {
+          Object.assign(writeNames, { '#s': SNAPSHOT.order, '#sk': SNAPSHOT.key, '#se': SNAPSHOT.eventId });
+          set.push('#s = :snapshot', '#sk = :key', '#se = :eventId');
+          Object.assign(values, { ':snapshot': latest, ':key': foldKey(fact), ':eventId': fact.eventId });
+          condition += ' AND (attribute_not_exists(#sk) OR #sk < :key)';
+        }
+        try {
+          await update({
+            Key: { orderId: fact.orderId },
+            UpdateExpression: `SET ${set.join(', ')} REMOVE lastError ADD version :one`,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: writeNames,
+            ExpressionAttributeValues: values,
+          });
+          return true;
+        } catch (err) {
+          if (isConditionFailure(err)) return false;
+          throw err;
+        }
       }
-      // Marks the orders Baidu's refund audit asked about, so the operator's report can find them.
-      if (fact.kind === 'refund-audit') set += ', refundAuditAt = :at';
+
+      /** The eventId is taken: the same content is a duplicate, other content a conflict. */
+      async function repeated(): Promise<RecordResult | undefined> {
+        const out = await doc.send(
+          new GetCommand({
+            TableName: table,
+            Key: { orderId: fact.orderId },
+            ProjectionExpression: '#f',
+            ExpressionAttributeNames: { '#f': names['#f'] },
+            ConsistentRead: true,
+          }),
+        );
+        const recorded = out.Item?.[names['#f']] as StoredFact | undefined;
+        if (recorded === undefined) return undefined;
+        const recordedFingerprint = storedFingerprint(recorded);
+        return recordedFingerprint === stored.fingerprint
+          ? { outcome: 'duplicate' }
+          : { outcome: 'conflict', recordedFingerprint, fingerprint: stored.fingerprint };
+      }
+
       try {
-        const attributes = await update({
-          Key: { orderId: fact.orderId },
-          UpdateExpression: `${set} REMOVE lastError ADD version :one`,
-          ConditionExpression: 'attribute_not_exists(#f)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        });
-        return { duplicate: false, item: attributes ? toItem(attributes) : undefined } satisfies RecordResult;
+        // A snapshot goes on the item if it is the latest; else (a later one is held) only its amount stays.
+        if (fact.order && (await write(fact.order))) return { outcome: 'recorded' };
+        const earlier = fact.order ? await repeated() : undefined;
+        if (earlier) return earlier;
+        if (await write(undefined)) return { outcome: 'recorded' };
+        const found = await repeated();
+        if (found) return found;
+        throw new Error(`the write of ${fact.eventId} was refused, yet the fact is not on the order`);
       } catch (err) {
-        if (isConditionFailure(err)) return { duplicate: true };
         throw wrap(err, `recording ${fact.eventId} for order ${fact.orderId}`);
+      }
+    },
+
+    async noteConflict(orderId, conflict) {
+      const { fingerprint, ...anomaly } = conflict;
+      const key = `${conflict.eventId} ${fingerprint}`;
+      try {
+        await update({
+          Key: { orderId },
+          UpdateExpression:
+            'SET conflicts = list_append(if_not_exists(conflicts, :none), :note), updatedAt = :at ADD conflictKeys :keys',
+          ConditionExpression: 'attribute_exists(orderId) AND NOT contains(conflictKeys, :key)',
+          ExpressionAttributeValues: {
+            ':none': [],
+            ':note': [anomaly],
+            ':keys': new Set([key]),
+            ':key': key,
+            ':at': now(),
+          },
+        });
+      } catch (err) {
+        // Noted already (Baidu retries what it sent), or no such order: nothing to add.
+        if (!isConditionFailure(err)) throw wrap(err, `noting a conflict on order ${orderId}`);
       }
     },
 
@@ -266,13 +354,17 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
           const out = await doc.send(
             new ScanCommand({
               TableName: table,
-              FilterExpression: 'attribute_exists(anomalies)',
-              ProjectionExpression: 'orderId, anomalies',
+              FilterExpression: 'attribute_exists(anomalies) OR attribute_exists(conflicts)',
+              ProjectionExpression: 'orderId, anomalies, conflicts',
               ExclusiveStartKey: start,
             }),
           );
           for (const raw of out.Items ?? []) {
-            found.push({ orderId: raw.orderId as string, anomalies: raw.anomalies as RecordedAnomaly[] });
+            const anomalies = [
+              ...((raw.anomalies as RecordedAnomaly[] | undefined) ?? []),
+              ...((raw.conflicts as RecordedAnomaly[] | undefined) ?? []),
+            ];
+            found.push({ orderId: raw.orderId as string, anomalies });
           }
           start = out.LastEvaluatedKey;
         } while (start);
