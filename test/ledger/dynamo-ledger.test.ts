@@ -1,9 +1,12 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoLedger } from '../../lib/ledger/dynamo-ledger';
 import type { Fact } from '../../lib/events/types';
 import { LeaseLostError, LedgerUnavailableError, type Ledger, type LedgerItem } from '../../lib/ledger/types';
 import { createLedgerTable, startLocalDynamo, type LocalDynamo } from '../../local/dynamo';
+import { project } from '../../lib/projection';
 import { fact, snapshot, uniqueId } from '../helpers/facts';
+import { recordFirstReleaseFact as recordFirstRelease } from './first-release';
 
 let dynamo: LocalDynamo;
 let ledger: Ledger;
@@ -23,6 +26,20 @@ afterAll(async () => {
 beforeEach(() => {
   clock = 1_764_316_800_000;
 });
+
+/** The order's item as DynamoDB holds it. */
+async function rawItem(orderId: string): Promise<Record<string, unknown>> {
+  const doc = DynamoDBDocumentClient.from(dynamo.client);
+  const { Item } = await doc.send(
+    new GetCommand({ TableName: tableName, Key: { orderId }, ConsistentRead: true }),
+  );
+  if (!Item) throw new Error(`no item for order ${orderId}`);
+  return Item;
+}
+
+const recordFirstReleaseFact = (f: Fact) => recordFirstRelease(dynamo.client, tableName, f, clock);
+
+const CONFIG = { bizAppId: 'app-key-1' };
 
 /** Records a fact and returns the order's item after it. */
 async function record(f: Fact): Promise<LedgerItem> {
@@ -144,6 +161,226 @@ describe('recordFact', () => {
       attempts: 0,
       lastError: undefined,
     });
+  });
+});
+
+describe('recordFact: a repeated eventId', () => {
+  it('with other content is a conflict naming both fingerprints, and changes nothing', async () => {
+    // Prepare
+    const orderId = uniqueId('o');
+    const placed = fact({ orderId, order: snapshot() });
+    const before = await record(placed);
+
+    // Act
+    const other = await ledger.recordFact({ ...placed, order: snapshot({ title: 'another title' }) });
+
+    // Assess
+    expect(other).toEqual({
+      outcome: 'conflict',
+      recordedFingerprint: expect.stringMatching(/^[\w-]{43}$/),
+      fingerprint: expect.stringMatching(/^[\w-]{43}$/),
+    });
+    expect(await ledger.get(orderId)).toEqual(before);
+  });
+
+  it('with the same content in another key order is a duplicate', async () => {
+    // Prepare
+    const orderId = uniqueId('o');
+    const placed = fact({ orderId, order: snapshot() });
+    await ledger.recordFact(placed);
+    const reordered = Object.fromEntries(Object.entries(placed).reverse()) as unknown as Fact;
+
+    // Act & Assess
+    await expect(ledger.recordFact(reordered)).resolves.toEqual({ outcome: 'duplicate' });
+  });
+
+  it('sent at once with two contents: one recorded, each repeat a duplicate or a conflict by its content', async () => {
+    // Prepare
+    const orderId = uniqueId('o');
+    const one = fact({ orderId, kind: 'shipped' });
+    const two = { ...one, occurredAt: one.occurredAt + 1 };
+    const sent = Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two));
+
+    // Act
+    const results = await Promise.all(sent.map((f) => ledger.recordFact(f)));
+
+    // Assess
+    const winner = results.findIndex((r) => r.outcome === 'recorded');
+    expect(results.filter((r) => r.outcome === 'recorded')).toHaveLength(1);
+    results.forEach((r, i) => {
+      if (i !== winner) expect(r.outcome).toBe(sent[i] === sent[winner] ? 'duplicate' : 'conflict');
+    });
+    expect((await ledger.get(orderId))?.facts).toEqual([sent[winner]]);
+  });
+});
+
+describe('snapshots on the item', () => {
+  const revision = (orderId: string, occurredAt: number, title: string, fee: number) =>
+    fact({
+      orderId,
+      occurredAt,
+      order: snapshot({ title, fees: [{ name: '运费', amount: fee, quantity: 1 }] }),
+    });
+
+  it('hold the latest one only; a superseded one, even arriving late, leaves only its amount', async () => {
+    // Prepare: three revisions; the one in the middle arrives last
+    const orderId = uniqueId('o');
+    const first = revision(orderId, 100, 'first', 100);
+    const middle = revision(orderId, 200, 'middle', 200);
+    const last = revision(orderId, 300, 'last', 300);
+
+    // Act
+    for (const f of [first, last, middle]) await ledger.recordFact(f);
+
+    // Assess
+    const raw = await rawItem(orderId);
+    expect(raw).toMatchObject({ snapshotEventId: last.eventId, snapshot: last.order });
+    const stored = Object.entries(raw).filter(([key]) => key.startsWith('f#'));
+    expect(stored).toHaveLength(3);
+    for (const [, value] of stored) expect(value).not.toHaveProperty('order');
+    const item = await ledger.get(orderId);
+    const byId = new Map(item!.facts.map((f) => [f.eventId, f]));
+    expect(byId.get(last.eventId)).toEqual(last);
+    expect(byId.get(first.eventId)).toMatchObject({ snapshotAmount: 2390 });
+    expect(byId.get(middle.eventId)).toMatchObject({ snapshotAmount: 2490 });
+    expect(project(orderId, item!.facts, CONFIG)).toStrictEqual(
+      project(orderId, [first, middle, last], CONFIG),
+    );
+  });
+
+  it('keep a cashier payment of a superseded snapshot amount a payment', async () => {
+    // Prepare: placed at 2390, paid 2390 by the cashier, then a fee added (2490)
+    const orderId = uniqueId('o');
+    const placed = revision(orderId, 100, 'placed', 100);
+    const paid = fact({
+      orderId,
+      kind: 'paid',
+      source: 'cashier',
+      occurredAt: 150,
+      payment: { paidAt: 150, amount: 2390, cashierOrderId: 'c1' },
+      cashier: {
+        orderId: 'c1',
+        userId: 'u',
+        totalMoney: 2390,
+        payMoney: 2390,
+        dealId: 'd',
+        payTime: 150,
+        status: 2,
+      },
+    });
+    const withFee = revision(orderId, 200, 'with a fee', 200);
+
+    // Act
+    for (const f of [placed, paid, withFee]) await ledger.recordFact(f);
+
+    // Assess
+    const item = await ledger.get(orderId);
+    expect(item?.facts.find((f) => f.eventId === placed.eventId)).not.toHaveProperty('order');
+    const projection = project(orderId, item!.facts, CONFIG);
+    expect(projection).toMatchObject({ ready: true, view: { data: { Status: 5 }, anomalies: [] } });
+    expect(projection).toStrictEqual(project(orderId, [placed, paid, withFee], CONFIG));
+  });
+
+  it('sent at once: the latest in fold order is held, whatever order the writes land in', async () => {
+    // Prepare: ties on occurredAt, broken by eventId
+    const orderId = uniqueId('o');
+    const facts = Array.from({ length: 30 }, (_, i) => revision(orderId, 100 + (i % 7), `r${i}`, i));
+
+    // Act
+    await Promise.all(facts.map((f) => ledger.recordFact(f)));
+
+    // Assess
+    const latest = [...facts].sort((a, b) =>
+      a.occurredAt !== b.occurredAt ? a.occurredAt - b.occurredAt : a.eventId < b.eventId ? -1 : 1,
+    )[facts.length - 1]!;
+    expect(await rawItem(orderId)).toMatchObject({ snapshotEventId: latest.eventId });
+    const item = await ledger.get(orderId);
+    expect(project(orderId, item!.facts, CONFIG)).toStrictEqual(project(orderId, facts, CONFIG));
+  });
+});
+
+describe('an item in the first release shape', () => {
+  it('is read as it is, its facts are repeats by content, and new facts go in beside them', async () => {
+    // Prepare
+    const orderId = uniqueId('o');
+    const old = revision2(orderId, 200, 'old and later');
+    const shippedOld = fact({ orderId, kind: 'shipped', occurredAt: 250 });
+    await recordFirstReleaseFact(old);
+    await recordFirstReleaseFact(shippedOld);
+    const earlier = revision2(orderId, 100, 'new but earlier');
+    const completed = fact({ orderId, kind: 'completed', occurredAt: 300 });
+
+    // Act
+    const repeat = await ledger.recordFact(structuredClone(old));
+    const conflict = await ledger.recordFact({ ...shippedOld, occurredAt: 251 });
+    await ledger.recordFact(earlier);
+    await ledger.recordFact(completed);
+
+    // Assess
+    expect(repeat).toEqual({ outcome: 'duplicate' });
+    expect(conflict).toMatchObject({ outcome: 'conflict' });
+    const item = await ledger.get(orderId);
+    expect(item?.version).toBe(4);
+    const all = [old, shippedOld, earlier, completed];
+    expect(project(orderId, item!.facts, CONFIG)).toStrictEqual(project(orderId, all, CONFIG));
+    expect(project(orderId, all, CONFIG)).toMatchObject({
+      ready: true,
+      view: { data: { Title: 'old and later' } },
+    });
+  });
+
+  function revision2(orderId: string, occurredAt: number, title: string): Fact {
+    return fact({ orderId, occurredAt, order: snapshot({ title }) });
+  }
+});
+
+describe('noteConflict', () => {
+  const note = (eventId: string, fingerprint: string) => ({
+    code: 'event-id-conflict',
+    eventId,
+    detail: `other content ${fingerprint}`,
+    fingerprint,
+  });
+
+  it('keeps each conflicting content once, beside the anomalies a push writes', async () => {
+    // Prepare
+    const orderId = uniqueId('o');
+    await ledger.recordFact(fact({ orderId }));
+    const version = (await ledger.get(orderId))!.version;
+
+    // Act: Baidu retries what it sent, and then sends a third content
+    await ledger.noteConflict(orderId, note('cashier:1:2', 'fp-a'));
+    await ledger.noteConflict(orderId, note('cashier:1:2', 'fp-a'));
+    await ledger.noteConflict(orderId, note('cashier:1:2', 'fp-b'));
+    await ledger.acquireLease(orderId, 'a', clock + 5000);
+    await ledger.finishPush(orderId, 'a', version, {
+      syncState: 'synced',
+      attempts: 0,
+      nextAttemptAt: clock,
+    });
+
+    // Assess
+    const item = await ledger.get(orderId);
+    expect(item?.conflicts?.map((c) => c.detail)).toEqual(['other content fp-a', 'other content fp-b']);
+    expect(item?.conflicts?.[0]).toEqual({
+      code: 'event-id-conflict',
+      eventId: 'cashier:1:2',
+      detail: 'other content fp-a',
+    });
+    expect(item?.version).toBe(version);
+    const listed = (await ledger.listAnomalies()).find((o) => o.orderId === orderId);
+    expect(listed?.anomalies).toHaveLength(2);
+  });
+
+  it('creates no order', async () => {
+    // Prepare
+    const orderId = uniqueId('nobody');
+
+    // Act
+    await ledger.noteConflict(orderId, note('cashier:1:2', 'fp-a'));
+
+    // Assess
+    expect(await ledger.get(orderId)).toBeUndefined();
   });
 });
 
