@@ -9,7 +9,18 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Fact, OrderSnapshot } from '../events/types';
 import type { OrderData } from '../order-center/types';
-import { foldKey, fromStoredFact, storedFingerprint, toStoredFact, type StoredFact } from './stored-fact';
+import {
+  archiveFacts,
+  decodeArchive,
+  foldKey,
+  fromStoredFact,
+  storedFingerprint,
+  toStoredFact,
+  type FactEntry,
+  type FirstReleaseFact,
+  type HeldSnapshot,
+  type StoredFact,
+} from './stored-fact';
 import {
   LeaseLostError,
   LedgerUnavailableError,
@@ -32,12 +43,24 @@ const FACT_PREFIX = 'f#';
  * in the same write that records its fact, so superseded snapshots never accumulate.
  */
 const SNAPSHOT = { order: 'snapshot', key: 'snapshotKey', eventId: 'snapshotEventId' } as const;
+/**
+ * Facts arrive whole in f#<eventId>; once `liveFacts` of them have, the next record moves them into
+ * `archive` (deflated JSON, a few dozen bytes a fact), leaving each f#<eventId> its fingerprint only, so
+ * that the item, and every write to it, grows by little more than an eventId and a hash per event.
+ */
+const ARCHIVE = 'archive';
+const LIVE_FACTS = 'liveFacts';
+export const DEFAULT_ARCHIVE_EVERY = 32;
+/** Facts archived by one write at most, so that its expression stays within DynamoDB's 4 KB. */
+const ARCHIVE_AT_ONCE = 200;
 
 export interface DynamoLedgerOptions {
   client: DynamoDBClient;
   tableName: string;
   /** epoch ms */
   now?: () => number;
+  /** how many whole facts the item holds before they are archived */
+  archiveEvery?: number;
 }
 
 /** The order is too big for one DynamoDB item (400 KB): the event cannot be recorded, retrying will not help. */
@@ -57,18 +80,37 @@ function wrap(err: unknown, what: string): Error {
   return new LedgerUnavailableError(`${what}: ${reason}`, { cause: err });
 }
 
-function toItem(raw: Record<string, unknown>): LedgerItem {
-  const orderId = raw.orderId as string;
-  const held =
-    raw[SNAPSHOT.order] === undefined
-      ? undefined
-      : { eventId: raw[SNAPSHOT.eventId] as string, order: raw[SNAPSHOT.order] as OrderSnapshot };
-  const facts: Fact[] = [];
+function heldSnapshot(raw: Record<string, unknown>): HeldSnapshot | undefined {
+  return raw[SNAPSHOT.order] === undefined
+    ? undefined
+    : { eventId: raw[SNAPSHOT.eventId] as string, order: raw[SNAPSHOT.order] as OrderSnapshot };
+}
+
+/** The facts held whole on the item (not archived yet), by eventId. */
+function liveEntries(raw: Record<string, unknown>): Map<string, StoredFact | FirstReleaseFact> {
+  const live = new Map<string, StoredFact | FirstReleaseFact>();
   for (const [key, value] of Object.entries(raw)) {
-    if (key.startsWith(FACT_PREFIX)) {
-      facts.push(fromStoredFact(orderId, key.slice(FACT_PREFIX.length), value as StoredFact, held));
+    if (key.startsWith(FACT_PREFIX) && typeof value === 'object' && value !== null) {
+      live.set(key.slice(FACT_PREFIX.length), value as StoredFact | FirstReleaseFact);
     }
   }
+  return live;
+}
+
+function factsOf(raw: Record<string, unknown>): Fact[] {
+  const orderId = raw.orderId as string;
+  const held = heldSnapshot(raw);
+  const facts: Fact[] = [];
+  for (const [eventId, entry] of liveEntries(raw)) facts.push(fromStoredFact(orderId, eventId, entry, held));
+  for (const [eventId, entry] of decodeArchive(raw[ARCHIVE] as Uint8Array | undefined)) {
+    facts.push(fromStoredFact(orderId, eventId, entry, held));
+  }
+  return facts;
+}
+
+function toItem(raw: Record<string, unknown>): LedgerItem {
+  const orderId = raw.orderId as string;
+  const facts = factsOf(raw);
   return {
     orderId,
     facts,
@@ -105,6 +147,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
   });
   const table = options.tableName;
   const now = options.now ?? (() => Date.now());
+  const archiveEvery = options.archiveEvery ?? DEFAULT_ARCHIVE_EVERY;
 
   async function update(
     input: Omit<UpdateCommandInput, 'TableName'>,
@@ -124,6 +167,58 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
     }
   }
 
+  /**
+   * Moves the facts held whole into the archive, in one write conditional on the version read: if a fact
+   * arrived meanwhile, nothing is written, and a later record archives them. The fact is recorded either
+   * way; archiving only keeps the item small.
+   */
+  async function archive(orderId: string): Promise<void> {
+    const out = await doc.send(new GetCommand({ TableName: table, Key: { orderId }, ConsistentRead: true }));
+    const raw = out.Item;
+    if (!raw) return;
+    const all = liveEntries(raw);
+    const live = new Map([...all].slice(0, ARCHIVE_AT_ONCE));
+    const held = heldSnapshot(raw);
+    const archived = archiveFacts(
+      factsOf(raw),
+      live,
+      decodeArchive(raw[ARCHIVE] as Uint8Array | undefined),
+      held,
+    );
+    const names: Record<string, string> = { '#a': ARCHIVE, '#n': LIVE_FACTS };
+    const values: Record<string, unknown> = {
+      ':archive': archived.archive,
+      ':left': all.size - live.size,
+      ':version': raw.version,
+    };
+    const set = ['#a = :archive', '#n = :left'];
+    [...archived.fingerprints].forEach(([eventId, fingerprint], i) => {
+      names[`#f${i}`] = `${FACT_PREFIX}${eventId}`;
+      values[`:f${i}`] = fingerprint;
+      set.push(`#f${i} = :f${i}`);
+    });
+    if (archived.held) {
+      Object.assign(names, { '#s': SNAPSHOT.order, '#sk': SNAPSHOT.key, '#se': SNAPSHOT.eventId });
+      Object.assign(values, {
+        ':snapshot': archived.held.order,
+        ':key': archived.held.key,
+        ':eventId': archived.held.eventId,
+      });
+      set.push('#s = :snapshot', '#sk = :key', '#se = :eventId');
+    }
+    try {
+      await update({
+        Key: { orderId },
+        UpdateExpression: `SET ${set.join(', ')}`,
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      });
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
   return {
     get,
 
@@ -132,8 +227,11 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
       const names: Record<string, string> = { '#f': `${FACT_PREFIX}${fact.eventId}`, '#q': 'syncQueue' };
       const at = now();
 
-      /** One conditional write of the fact, holding its snapshot when `latest`; false if the condition failed. */
-      async function write(latest: OrderSnapshot | undefined): Promise<boolean> {
+      /**
+       * One conditional write of the fact, holding its snapshot when `latest`. Returns how many facts the
+       * item now holds whole, or undefined if the condition failed.
+       */
+      async function write(latest: OrderSnapshot | undefined): Promise<number | undefined> {
         const values: Record<string, unknown> = {
           ':fact': stored,
           ':pending': 'pending',
@@ -165,18 +263,26 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
           condition += ' AND (attribute_not_exists(#sk) OR #sk < :key)';
         }
         try {
-          await update({
+          const attributes = await update({
             Key: { orderId: fact.orderId },
-            UpdateExpression: `SET ${set.join(', ')} REMOVE lastError ADD version :one`,
+            UpdateExpression: `SET ${set.join(', ')} REMOVE lastError ADD version :one, ${LIVE_FACTS} :one`,
             ConditionExpression: condition,
             ExpressionAttributeNames: writeNames,
             ExpressionAttributeValues: values,
+            ReturnValues: 'UPDATED_NEW',
           });
-          return true;
+          return Number(attributes?.[LIVE_FACTS] ?? 0);
         } catch (err) {
-          if (isConditionFailure(err)) return false;
+          if (isConditionFailure(err)) return undefined;
           throw err;
         }
+      }
+
+      /** Recorded: the order is due; when enough facts are held whole, they go to the archive. */
+      async function recorded(live: number): Promise<RecordResult> {
+        // Housekeeping only: if it fails, the fact is recorded all the same, and the next record archives.
+        if (live >= archiveEvery) await archive(fact.orderId).catch(() => undefined);
+        return { outcome: 'recorded' };
       }
 
       /** The eventId is taken: the same content is a duplicate, other content a conflict. */
@@ -190,9 +296,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
             ConsistentRead: true,
           }),
         );
-        const recorded = out.Item?.[names['#f']] as StoredFact | undefined;
-        if (recorded === undefined) return undefined;
-        const recordedFingerprint = storedFingerprint(recorded);
+        const entry = out.Item?.[names['#f']] as FactEntry | undefined;
+        if (entry === undefined) return undefined;
+        const recordedFingerprint = storedFingerprint(entry);
         return recordedFingerprint === stored.fingerprint
           ? { outcome: 'duplicate' }
           : { outcome: 'conflict', recordedFingerprint, fingerprint: stored.fingerprint };
@@ -200,10 +306,12 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
 
       try {
         // A snapshot goes on the item if it is the latest; else (a later one is held) only its amount stays.
-        if (fact.order && (await write(fact.order))) return { outcome: 'recorded' };
+        const asLatest = fact.order ? await write(fact.order) : undefined;
+        if (asLatest !== undefined) return await recorded(asLatest);
         const earlier = fact.order ? await repeated() : undefined;
         if (earlier) return earlier;
-        if (await write(undefined)) return { outcome: 'recorded' };
+        const plain = await write(undefined);
+        if (plain !== undefined) return await recorded(plain);
         const found = await repeated();
         if (found) return found;
         throw new Error(`the write of ${fact.eventId} was refused, yet the fact is not on the order`);

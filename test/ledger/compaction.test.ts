@@ -8,12 +8,11 @@ import { uniqueId } from '../helpers/facts';
 import { lifecycle, redelivered } from '../projection/lifecycle.arbitrary';
 import { recordFirstReleaseFact } from './first-release';
 
-// The ledger keeps one snapshot per order and only the amounts of superseded ones. Whatever it kept,
-// and whichever facts an item holds in the first release's shape, dedup and the projection must answer
-// as they would over every fact sent.
+// The ledger keeps one snapshot per order and only the amounts of superseded ones, and moves facts into
+// a deflated archive every few records. Whatever it kept, wherever, and whichever facts an item holds in
+// the first release's shape, dedup and the projection must answer as they would over every fact sent.
 
 let dynamo: LocalDynamo;
-let ledger: Ledger;
 const tableName = uniqueId('compaction');
 const CONFIG = { bizAppId: 'app-key-1' };
 const AT = 1_764_316_800_000;
@@ -21,14 +20,16 @@ const AT = 1_764_316_800_000;
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
   await createLedgerTable(dynamo.client, tableName);
-  ledger = createDynamoLedger({ client: dynamo.client, tableName, now: () => AT });
 });
 
 afterAll(async () => {
   await dynamo.stop();
 });
 
-/** A lifecycle of a fresh order, its facts as they arrive, and how many arrive before the upgrade. */
+/**
+ * A lifecycle of a fresh order, its facts as they arrive, how many arrive before the upgrade, and after
+ * how many facts held whole the ledger archives them.
+ */
 const histories = lifecycle
   .map((facts) => {
     const orderId = uniqueId('h');
@@ -36,7 +37,12 @@ const histories = lifecycle
   })
   .chain((facts) =>
     redelivered(facts).chain((arrivals) =>
-      fc.tuple(fc.constant(facts), fc.constant(arrivals), fc.nat({ max: arrivals.length })),
+      fc.tuple(
+        fc.constant(facts),
+        fc.constant(arrivals),
+        fc.nat({ max: arrivals.length }),
+        fc.integer({ min: 1, max: 6 }),
+      ),
     ),
   );
 
@@ -46,7 +52,13 @@ const altered = (f: Fact): Fact => ({ ...f, reason: `${f.reason ?? ''}, altered`
 describe('compaction', () => {
   it('leaves dedup and the projection as they are over every fact sent, before and after the upgrade', async () => {
     await fc.assert(
-      fc.asyncProperty(histories, async ([facts, arrivals, upgradeAt]) => {
+      fc.asyncProperty(histories, async ([facts, arrivals, upgradeAt, archiveEvery]) => {
+        const ledger: Ledger = createDynamoLedger({
+          client: dynamo.client,
+          tableName,
+          now: () => AT,
+          archiveEvery,
+        });
         const orderId = facts[0]!.orderId;
         const reference = project(orderId, facts, CONFIG);
         const seen = new Set<string>();

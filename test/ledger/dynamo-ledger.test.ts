@@ -299,6 +299,118 @@ describe('snapshots on the item', () => {
   });
 });
 
+describe('the archive', () => {
+  it('takes the facts held whole once there are enough: each f#<eventId> keeps its fingerprint only', async () => {
+    // Prepare
+    const archiving = createDynamoLedger({
+      client: dynamo.client,
+      tableName,
+      now: () => clock,
+      archiveEvery: 3,
+    });
+    const orderId = uniqueId('o');
+    const placed = fact({ orderId, occurredAt: 100, order: snapshot() });
+    const facts = [placed, fact({ orderId, kind: 'paid', occurredAt: 110, payment: { paidAt: 110 } })];
+    facts.push(
+      fact({ orderId, kind: 'shipped', occurredAt: 120 }),
+      fact({ orderId, kind: 'completed', occurredAt: 130 }),
+    );
+
+    // Act
+    for (const f of facts) await archiving.recordFact(f);
+
+    // Assess: three archived, the fourth held whole; every fact reads back as it was sent
+    const raw = await rawItem(orderId);
+    const entries = Object.entries(raw).filter(([key]) => key.startsWith('f#'));
+    expect(entries.filter(([, v]) => typeof v === 'string')).toHaveLength(3);
+    expect(raw).toMatchObject({ liveFacts: 1, snapshotEventId: placed.eventId });
+    const item = await archiving.get(orderId);
+    expect(new Map(item!.facts.map((f) => [f.eventId, f]))).toEqual(
+      new Map(facts.map((f) => [f.eventId, f])),
+    );
+    await expect(archiving.recordFact(structuredClone(placed))).resolves.toEqual({ outcome: 'duplicate' });
+    await expect(archiving.recordFact({ ...facts[1]!, occurredAt: 111 })).resolves.toMatchObject({
+      outcome: 'conflict',
+    });
+  });
+
+  it('is not written when a fact arrives between its read and its write; a later record archives all', async () => {
+    // Prepare: a client that records another fact right after the archive has read the item
+    const racing = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const orderId = uniqueId('o');
+    const intruder = fact({ orderId, kind: 'shipped', occurredAt: 150 });
+    let armed = false;
+    racing.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        const input = args.input as { ProjectionExpression?: string };
+        if (armed && context.commandName === 'GetItemCommand' && input.ProjectionExpression === undefined) {
+          armed = false;
+          await ledger.recordFact(intruder);
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'intruder' },
+    );
+    const archiving = createDynamoLedger({ client: racing, tableName, now: () => clock, archiveEvery: 2 });
+    await archiving.recordFact(fact({ orderId, occurredAt: 100, order: snapshot() }));
+
+    // Act
+    armed = true;
+    await archiving.recordFact(fact({ orderId, kind: 'paid', occurredAt: 110, payment: { paidAt: 110 } }));
+    const raced = await rawItem(orderId);
+    await archiving.recordFact(fact({ orderId, kind: 'completed', occurredAt: 200 }));
+
+    // Assess
+    expect(armed).toBe(false);
+    expect(raced).not.toHaveProperty('archive');
+    expect(
+      Object.entries(raced).filter(([k, v]) => k.startsWith('f#') && typeof v === 'object'),
+    ).toHaveLength(3);
+    const after = await rawItem(orderId);
+    expect(
+      Object.entries(after).filter(([k, v]) => k.startsWith('f#') && typeof v === 'string'),
+    ).toHaveLength(4);
+    expect((await ledger.get(orderId))?.facts).toHaveLength(4);
+    racing.destroy();
+  });
+
+  it('brings a first-release item in: its latest snapshot comes to be held on the item', async () => {
+    // Prepare
+    const archiving = createDynamoLedger({
+      client: dynamo.client,
+      tableName,
+      now: () => clock,
+      archiveEvery: 2,
+    });
+    const orderId = uniqueId('o');
+    const later = fact({ orderId, occurredAt: 300, order: snapshot({ title: 'later' }) });
+    await recordFirstReleaseFact(fact({ orderId, occurredAt: 100, order: snapshot({ title: 'first' }) }));
+    await recordFirstReleaseFact(later);
+
+    // Act: two new facts (the first release's are not counted), and the archive takes all four
+    await archiving.recordFact(
+      fact({ orderId, occurredAt: 200, order: snapshot({ title: 'new but earlier' }) }),
+    );
+    await archiving.recordFact(fact({ orderId, kind: 'completed', occurredAt: 400 }));
+
+    // Assess
+    const raw = await rawItem(orderId);
+    expect(raw).toMatchObject({ snapshotEventId: later.eventId, snapshot: later.order, liveFacts: 0 });
+    expect(Object.entries(raw).filter(([k, v]) => k.startsWith('f#') && typeof v === 'string')).toHaveLength(
+      4,
+    );
+    const item = await ledger.get(orderId);
+    expect(project(orderId, item!.facts, CONFIG)).toMatchObject({
+      view: { data: { Title: 'later', Status: 200 } },
+    });
+  });
+});
+
 describe('an item in the first release shape', () => {
   it('is read as it is, its facts are repeats by content, and new facts go in beside them', async () => {
     // Prepare
