@@ -91,8 +91,7 @@ export async function recordAndPush(
     });
   }
   if (recorded.outcome !== 'recorded') {
-    const item = await service.ledger.get(fact.orderId);
-    const reply: IntakeReply = { ...base, duplicate: true, sync: syncOf(item?.syncState ?? 'pending') };
+    const reply: IntakeReply = { ...base, duplicate: true, sync: syncOf(recorded.syncState) };
     if (recorded.outcome === 'conflict') reply.conflict = true;
     return reply;
   }

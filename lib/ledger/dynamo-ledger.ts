@@ -32,6 +32,7 @@ import {
   type QueuePage,
   type RecordedAnomaly,
   type RecordResult,
+  type SyncState,
 } from './types';
 
 export const SYNC_QUEUE_INDEX = 'bySyncQueue';
@@ -291,7 +292,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
           new GetCommand({
             TableName: table,
             Key: { orderId: fact.orderId },
-            ProjectionExpression: '#f',
+            ProjectionExpression: '#f, syncState',
             ExpressionAttributeNames: { '#f': names['#f'] },
             ConsistentRead: true,
           }),
@@ -299,9 +300,10 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         const entry = out.Item?.[names['#f']] as FactEntry | undefined;
         if (entry === undefined) return undefined;
         const recordedFingerprint = storedFingerprint(entry);
+        const syncState = (out.Item?.syncState as SyncState | undefined) ?? 'pending';
         return recordedFingerprint === stored.fingerprint
-          ? { outcome: 'duplicate' }
-          : { outcome: 'conflict', recordedFingerprint, fingerprint: stored.fingerprint };
+          ? { outcome: 'duplicate', syncState }
+          : { outcome: 'conflict', syncState, recordedFingerprint, fingerprint: stored.fingerprint };
       }
 
       try {

@@ -66,12 +66,13 @@ export interface QueueEntry {
 /**
  * How recording a fact ended. recorded: new, and the order is due.
  * duplicate: its eventId was recorded with the same content; nothing changed. conflict: its eventId was
- * recorded with other content (the fingerprints differ); nothing changed.
+ * recorded with other content (the fingerprints differ); nothing changed. A repeat says where the order's
+ * sync stands, read with the fact it repeats (the caller answers with it, and need not read again).
  */
 export type RecordResult =
   | { outcome: 'recorded' }
-  | { outcome: 'duplicate' }
-  | { outcome: 'conflict'; recordedFingerprint: string; fingerprint: string };
+  | { outcome: 'duplicate'; syncState: SyncState }
+  | { outcome: 'conflict'; syncState: SyncState; recordedFingerprint: string; fingerprint: string };
 
 /** How a push ends, written together with the lease release. */
 export interface PushEnd {

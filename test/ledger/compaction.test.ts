@@ -69,7 +69,7 @@ describe('compaction', () => {
           else {
             const result = await ledger.recordFact(f);
             // Assess: each arrival recorded once, a repeat a duplicate
-            expect(result).toEqual({ outcome: seen.has(f.eventId) ? 'duplicate' : 'recorded' });
+            expect(result.outcome).toBe(seen.has(f.eventId) ? 'duplicate' : 'recorded');
           }
           seen.add(f.eventId);
         }
@@ -78,7 +78,9 @@ describe('compaction', () => {
         const item = await ledger.get(orderId);
         expect(project(orderId, item!.facts, CONFIG)).toStrictEqual(reference);
         for (const f of facts) {
-          await expect(ledger.recordFact(structuredClone(f))).resolves.toEqual({ outcome: 'duplicate' });
+          await expect(ledger.recordFact(structuredClone(f))).resolves.toMatchObject({
+            outcome: 'duplicate',
+          });
         }
         for (const f of facts.filter((_, i) => i % 3 === 0)) {
           await expect(ledger.recordFact(altered(f))).resolves.toMatchObject({ outcome: 'conflict' });
