@@ -1,6 +1,5 @@
 import { MERCHANT_EVENT_TYPES, type MerchantEventType } from '../../lib/events';
 import { CASHIER_SUCCESS, type LifecycleHandler } from '../../lib/http';
-import { EventIdConflictError } from '../../lib/ledger/types';
 import { getService } from '../../lib/service';
 import { handler as orderClosed } from '../../functions/orderClosed';
 import { handler as orderCompleted } from '../../functions/orderCompleted';
@@ -162,7 +161,7 @@ describe.each(MERCHANT_EVENT_TYPES.map((type) => [type]))('a repeated %s event',
 });
 
 describe('a repeated event by direct invoke', () => {
-  it('is a duplicate when the same, and throws EventIdConflictError when not', async () => {
+  it('is a duplicate when the same, and refused 409 conflict naming eventId when not', async () => {
     // Prepare
     const order = await placedOrder('invoke-rep');
     const event = order.events.shipped();
@@ -177,7 +176,9 @@ describe('a repeated event by direct invoke', () => {
 
     // Assess
     expect(again).toMatchObject({ eventId: event.eventId, duplicate: true });
-    await expect(other).rejects.toBeInstanceOf(EventIdConflictError);
+    await expect(other).resolves.toMatchObject({
+      refused: { status: 409, code: 'conflict', details: [{ path: 'eventId' }] },
+    });
   });
 
   it('sent over HTTP and then invoked directly is one event: a duplicate', async () => {
