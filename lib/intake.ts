@@ -1,6 +1,6 @@
 import { computeOrderAmount } from './events/amount';
 import type { Fact } from './events/types';
-import type { LedgerItem, SyncState } from './ledger/types';
+import { EventIdConflictError, type LedgerItem, type RecordResult, type SyncState } from './ledger/types';
 import { checkOrderOwner } from './order-owner';
 import { canonicalFacts, latestSnapshot } from './projection/facts';
 import type { Service } from './service';
@@ -12,6 +12,8 @@ export interface IntakeReply {
   orderId: string;
   eventId: string;
   duplicate: boolean;
+  /** a Baidu callback that reused a recorded key for other content: kept for a person, answered as a duplicate */
+  conflict?: boolean;
   sync: 'synced' | 'pending' | 'failed';
 }
 
@@ -27,15 +29,14 @@ function syncOf(state: SyncState | PushOutcome['state']): IntakeReply['sync'] {
   return 'pending';
 }
 
-/**
- * A merchant payment carries an amount but no snapshot: check it against the snapshot already recorded
- * (docs/contract.md section 3: a payment.amount that differs is rejected with 422).
- */
-function checkPaymentAgainstLedger(item: LedgerItem | undefined, fact: Fact): void {
-  if (fact.kind !== 'paid' || fact.source !== 'merchant' || fact.order || fact.payment?.amount === undefined)
-    return;
-  const snapshot = item ? latestSnapshot(canonicalFacts(fact.orderId, item.facts)) : undefined;
-  if (!snapshot) return;
+/** A merchant payment carries an amount but no snapshot: it is checked against the snapshot recorded. */
+const checkedAgainstLedger = (fact: Fact): boolean =>
+  fact.kind === 'paid' && fact.source === 'merchant' && !fact.order && fact.payment?.amount !== undefined;
+
+/** docs/contract.md section 3: a payment.amount that differs from the order's computed amount is rejected with 422. */
+function checkPaymentAgainstLedger(item: LedgerItem, fact: Fact): void {
+  const snapshot = latestSnapshot(canonicalFacts(fact.orderId, item.facts));
+  if (!snapshot || fact.payment?.amount === undefined) return;
   const expected = computeOrderAmount(snapshot);
   if (fact.payment.amount !== expected) {
     throw new InvalidInputError(
@@ -51,26 +52,52 @@ function checkPaymentAgainstLedger(item: LedgerItem | undefined, fact: Fact): vo
 }
 
 /**
+ * Duplicates first: an eventId already on the order is decided by what was recorded under it (the
+ * ledger compares the content), never by a check against what arrived since. A retried payment stays a
+ * duplicate after a snapshot that changed the amount; only a new one is checked.
+ */
+async function recordChecked(service: Service, fact: Fact): Promise<RecordResult> {
+  // The checks against what is recorded read the order only when the fact needs them.
+  if (fact.order || checkedAgainstLedger(fact)) {
+    const item = await service.ledger.get(fact.orderId);
+    if (item && !item.facts.some((recorded) => recorded.eventId === fact.eventId)) {
+      if (checkedAgainstLedger(fact)) checkPaymentAgainstLedger(item, fact);
+      checkOrderOwner(item, fact);
+    }
+  }
+  return service.ledger.recordFact(fact);
+}
+
+/**
  * Records a fact durably, then pushes the order within the time given. The reply depends only on the
  * record: once it is written, nothing is lost, and what the push leaves undone is reconcile's.
+ * A merchant eventId reused for other content is refused (EventIdConflictError, changing nothing). A
+ * Baidu callback is never answered with an error for it (Baidu may refund on errors): the conflict is
+ * kept on the order for a person, and the callback answered as the duplicate it claims to be.
  */
 export async function recordAndPush(
   service: Service,
   fact: Fact,
   options: IntakeOptions,
 ): Promise<IntakeReply> {
-  // The checks against what is recorded read the order only when the fact needs them.
-  if (fact.order || (fact.kind === 'paid' && fact.source === 'merchant')) {
-    const item = await service.ledger.get(fact.orderId);
-    checkPaymentAgainstLedger(item, fact);
-    checkOrderOwner(item, fact);
+  const recorded = await recordChecked(service, fact);
+  const base = { orderId: fact.orderId, eventId: fact.eventId };
+  if (recorded.outcome === 'conflict') {
+    if (fact.source === 'merchant') throw new EventIdConflictError(fact.orderId, fact.eventId);
+    await service.ledger.noteConflict(fact.orderId, {
+      code: 'event-id-conflict',
+      eventId: fact.eventId,
+      detail:
+        `Baidu sent other content under ${fact.eventId} (fingerprint ${recorded.fingerprint}); ` +
+        `the first (${recorded.recordedFingerprint}) stays recorded, the second changed nothing`,
+      fingerprint: recorded.fingerprint,
+    });
   }
-  const recorded = await service.ledger.recordFact(fact);
-  const base = { orderId: fact.orderId, eventId: fact.eventId, duplicate: recorded.duplicate };
-  if (recorded.duplicate) {
-    const item = await service.ledger.get(fact.orderId);
-    return { ...base, sync: syncOf(item?.syncState ?? 'pending') };
+  if (recorded.outcome !== 'recorded') {
+    const reply: IntakeReply = { ...base, duplicate: true, sync: syncOf(recorded.syncState) };
+    if (recorded.outcome === 'conflict') reply.conflict = true;
+    return reply;
   }
   const outcome = await pushOrder(service.sync, fact.orderId, { deadline: options.pushDeadline });
-  return { ...base, sync: syncOf(outcome.state) };
+  return { ...base, duplicate: false, sync: syncOf(outcome.state) };
 }

@@ -188,4 +188,9 @@ export interface Fact {
   cashierRefund?: CashierRefund;
   /** refund-audit: what was answered */
   audit?: RefundAuditAnswer;
+  /**
+   * Set by the ledger, never by a sender: this fact brought a snapshot that a later one superseded, and
+   * the ledger kept only what the projection still needs of it, the amount it computed.
+   */
+  snapshotAmount?: number;
 }

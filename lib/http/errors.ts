@@ -1,6 +1,6 @@
 import { SignatureError } from '../events/webhook-signature';
 import { OrderTooLargeError } from '../ledger/dynamo-ledger';
-import { LedgerUnavailableError } from '../ledger/types';
+import { EventIdConflictError, LedgerUnavailableError } from '../ledger/types';
 import { OrderOwnerChangedError } from '../order-owner';
 import { ParameterStoreError } from '../token/errors';
 import { InvalidInputError, type FieldIssue } from '../validation';
@@ -53,12 +53,16 @@ export class UnsupportedMediaTypeError extends HttpError {
   readonly code = 'unsupported_media_type';
 }
 
-/** The request contradicts what is recorded (an order's owner); nothing was recorded. */
+/**
+ * The request contradicts what is recorded; nothing was changed (docs/contract.md sections 3 and 6):
+ * `conflict`, an eventId already recorded with other content; `order_owner_conflict`, a snapshot giving a
+ * known order another openId.
+ */
 export class ConflictError extends HttpError {
   override readonly name = 'ConflictError';
   readonly status = 409;
   constructor(
-    readonly code: 'order_owner_conflict',
+    readonly code: 'conflict' | 'order_owner_conflict',
     message: string,
     details: readonly FieldIssue[] = [],
   ) {
@@ -99,6 +103,10 @@ export function asHttpError(err: unknown): HttpError | undefined {
   }
   if (err instanceof OrderOwnerChangedError) {
     return new ConflictError('order_owner_conflict', err.message, err.issues);
+  }
+  if (err instanceof EventIdConflictError) {
+    const message = 'is already recorded for this order with other content; an eventId names one event';
+    return new ConflictError('conflict', `eventId ${err.eventId} ${message}`, [{ path: 'eventId', message }]);
   }
   if (err instanceof OrderTooLargeError) {
     const message = 'the order, with every event recorded for it, is too large to record';

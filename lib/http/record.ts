@@ -35,5 +35,7 @@ export async function recordFact(fact: Fact, context: Context, budgetMs: number)
     pushDeadline: pushDeadline(now, budgetMs, context),
   });
   logger.appendKeys({ duplicate: reply.duplicate, sync: reply.sync });
+  if (reply.conflict)
+    logger.warn('a Baidu callback reused a recorded key for other content; noted on the order');
   return reply;
 }

@@ -7,8 +7,20 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Fact } from '../events/types';
+import type { Fact, OrderSnapshot } from '../events/types';
 import type { OrderData } from '../order-center/types';
+import {
+  archiveFacts,
+  decodeArchive,
+  foldKey,
+  fromStoredFact,
+  storedFingerprint,
+  toStoredFact,
+  type FactEntry,
+  type FirstReleaseFact,
+  type HeldSnapshot,
+  type StoredFact,
+} from './stored-fact';
 import {
   LeaseLostError,
   LedgerRefusedError,
@@ -21,17 +33,36 @@ import {
   type QueuePage,
   type RecordedAnomaly,
   type RecordResult,
+  type SyncState,
 } from './types';
 
 export const SYNC_QUEUE_INDEX = 'bySyncQueue';
 /** Facts live in top-level attributes named f#<eventId>: one conditional SET records one, no map to create first. */
 const FACT_PREFIX = 'f#';
+/**
+ * The order's latest snapshot (in fold order) sits once on the item, in `snapshot`, with the fold key and
+ * eventId of the fact that brought it; the facts themselves keep only its amount. A newer one replaces it
+ * in the same write that records its fact, so superseded snapshots never accumulate.
+ */
+const SNAPSHOT = { order: 'snapshot', key: 'snapshotKey', eventId: 'snapshotEventId' } as const;
+/**
+ * Facts arrive whole in f#<eventId>; once `liveFacts` of them have, the next record moves them into
+ * `archive` (deflated JSON, a few dozen bytes a fact), leaving each f#<eventId> its fingerprint only, so
+ * that the item, and every write to it, grows by little more than an eventId and a hash per event.
+ */
+const ARCHIVE = 'archive';
+const LIVE_FACTS = 'liveFacts';
+export const DEFAULT_ARCHIVE_EVERY = 32;
+/** Facts archived by one write at most, so that its expression stays within DynamoDB's 4 KB. */
+const ARCHIVE_AT_ONCE = 200;
 
 export interface DynamoLedgerOptions {
   client: DynamoDBClient;
   tableName: string;
   /** epoch ms */
   now?: () => number;
+  /** how many whole facts the item holds before they are archived */
+  archiveEvery?: number;
 }
 
 /** The order is too big for one DynamoDB item (400 KB): the event cannot be recorded, retrying will not help. */
@@ -62,13 +93,39 @@ function wrap(err: unknown, what: string): Error {
   return new LedgerUnavailableError(`${what}: ${reason}`, { cause: err });
 }
 
-function toItem(raw: Record<string, unknown>): LedgerItem {
-  const facts: Fact[] = [];
+function heldSnapshot(raw: Record<string, unknown>): HeldSnapshot | undefined {
+  return raw[SNAPSHOT.order] === undefined
+    ? undefined
+    : { eventId: raw[SNAPSHOT.eventId] as string, order: raw[SNAPSHOT.order] as OrderSnapshot };
+}
+
+/** The facts held whole on the item (not archived yet), by eventId. */
+function liveEntries(raw: Record<string, unknown>): Map<string, StoredFact | FirstReleaseFact> {
+  const live = new Map<string, StoredFact | FirstReleaseFact>();
   for (const [key, value] of Object.entries(raw)) {
-    if (key.startsWith(FACT_PREFIX)) facts.push(value as Fact);
+    if (key.startsWith(FACT_PREFIX) && typeof value === 'object' && value !== null) {
+      live.set(key.slice(FACT_PREFIX.length), value as StoredFact | FirstReleaseFact);
+    }
   }
+  return live;
+}
+
+function factsOf(raw: Record<string, unknown>): Fact[] {
+  const orderId = raw.orderId as string;
+  const held = heldSnapshot(raw);
+  const facts: Fact[] = [];
+  for (const [eventId, entry] of liveEntries(raw)) facts.push(fromStoredFact(orderId, eventId, entry, held));
+  for (const [eventId, entry] of decodeArchive(raw[ARCHIVE] as Uint8Array | undefined)) {
+    facts.push(fromStoredFact(orderId, eventId, entry, held));
+  }
+  return facts;
+}
+
+function toItem(raw: Record<string, unknown>): LedgerItem {
+  const orderId = raw.orderId as string;
+  const facts = factsOf(raw);
   return {
-    orderId: raw.orderId as string,
+    orderId,
     facts,
     version: Number(raw.version ?? 0),
     syncState: (raw.syncState as LedgerItem['syncState']) ?? 'pending',
@@ -76,6 +133,7 @@ function toItem(raw: Record<string, unknown>): LedgerItem {
     nextAttemptAt: Number(raw.nextAttemptAt ?? 0),
     lastError: raw.lastError as LedgerItem['lastError'],
     anomalies: raw.anomalies as LedgerItem['anomalies'],
+    conflicts: raw.conflicts as LedgerItem['conflicts'],
     ack: raw.ack as OrderData | undefined,
     openId: raw.openId as string | undefined,
     leaseOwner: raw.leaseOwner as string | undefined,
@@ -102,6 +160,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
   });
   const table = options.tableName;
   const now = options.now ?? (() => Date.now());
+  const archiveEvery = options.archiveEvery ?? DEFAULT_ARCHIVE_EVERY;
 
   async function update(
     input: Omit<UpdateCommandInput, 'TableName'>,
@@ -121,41 +180,180 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
     }
   }
 
+  /**
+   * Moves the facts held whole into the archive, in one write conditional on the version read: if a fact
+   * arrived meanwhile, nothing is written, and a later record archives them. The fact is recorded either
+   * way; archiving only keeps the item small.
+   */
+  async function archive(orderId: string): Promise<void> {
+    const out = await doc.send(new GetCommand({ TableName: table, Key: { orderId }, ConsistentRead: true }));
+    const raw = out.Item;
+    if (!raw) return;
+    const all = liveEntries(raw);
+    const live = new Map([...all].slice(0, ARCHIVE_AT_ONCE));
+    const held = heldSnapshot(raw);
+    const archived = archiveFacts(
+      factsOf(raw),
+      live,
+      decodeArchive(raw[ARCHIVE] as Uint8Array | undefined),
+      held,
+    );
+    const names: Record<string, string> = { '#a': ARCHIVE, '#n': LIVE_FACTS };
+    const values: Record<string, unknown> = {
+      ':archive': archived.archive,
+      ':left': all.size - live.size,
+      ':version': raw.version,
+    };
+    const set = ['#a = :archive', '#n = :left'];
+    [...archived.fingerprints].forEach(([eventId, fingerprint], i) => {
+      names[`#f${i}`] = `${FACT_PREFIX}${eventId}`;
+      values[`:f${i}`] = fingerprint;
+      set.push(`#f${i} = :f${i}`);
+    });
+    if (archived.held) {
+      Object.assign(names, { '#s': SNAPSHOT.order, '#sk': SNAPSHOT.key, '#se': SNAPSHOT.eventId });
+      Object.assign(values, {
+        ':snapshot': archived.held.order,
+        ':key': archived.held.key,
+        ':eventId': archived.held.eventId,
+      });
+      set.push('#s = :snapshot', '#sk = :key', '#se = :eventId');
+    }
+    try {
+      await update({
+        Key: { orderId },
+        UpdateExpression: `SET ${set.join(', ')}`,
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      });
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
   return {
     get,
 
     async recordFact(fact) {
-      const at = now();
+      const stored = toStoredFact(fact);
       const names: Record<string, string> = { '#f': `${FACT_PREFIX}${fact.eventId}`, '#q': 'syncQueue' };
-      const values: Record<string, unknown> = {
-        ':fact': fact,
-        ':pending': 'pending',
-        ':at': at,
-        ':zero': 0,
-        ':one': 1,
-      };
-      let set =
-        'SET #f = :fact, syncState = :pending, #q = :pending, nextAttemptAt = :at, attempts = :zero, ' +
-        'updatedAt = :at, createdAt = if_not_exists(createdAt, :at)';
-      if (fact.order) {
-        set += ', openId = :openId';
-        values[':openId'] = fact.order.openId;
+      const at = now();
+
+      /**
+       * One conditional write of the fact, holding its snapshot when `latest`. Returns how many facts the
+       * item now holds whole, or undefined if the condition failed.
+       */
+      async function write(latest: OrderSnapshot | undefined): Promise<number | undefined> {
+        const values: Record<string, unknown> = {
+          ':fact': stored,
+          ':pending': 'pending',
+          ':at': at,
+          ':zero': 0,
+          ':one': 1,
+        };
+        const set = [
+          '#f = :fact',
+          'syncState = :pending',
+          '#q = :pending',
+          'nextAttemptAt = :at',
+          'attempts = :zero',
+          'updatedAt = :at',
+          'createdAt = if_not_exists(createdAt, :at)',
+        ];
+        let condition = 'attribute_not_exists(#f)';
+        if (fact.order) {
+          set.push('openId = :openId');
+          values[':openId'] = fact.order.openId;
+        }
+        // Marks the orders Baidu's refund audit asked about, so the operator's report can find them.
+        if (fact.kind === 'refund-audit') set.push('refundAuditAt = :at');
+        const writeNames = { ...names };
+        if (latest) {
+          Object.assign(writeNames, { '#s': SNAPSHOT.order, '#sk': SNAPSHOT.key, '#se': SNAPSHOT.eventId });
+          set.push('#s = :snapshot', '#sk = :key', '#se = :eventId');
+          Object.assign(values, { ':snapshot': latest, ':key': foldKey(fact), ':eventId': fact.eventId });
+          condition += ' AND (attribute_not_exists(#sk) OR #sk < :key)';
+        }
+        try {
+          const attributes = await update({
+            Key: { orderId: fact.orderId },
+            UpdateExpression: `SET ${set.join(', ')} REMOVE lastError ADD version :one, ${LIVE_FACTS} :one`,
+            ConditionExpression: condition,
+            ExpressionAttributeNames: writeNames,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'UPDATED_NEW',
+          });
+          return Number(attributes?.[LIVE_FACTS] ?? 0);
+        } catch (err) {
+          if (isConditionFailure(err)) return undefined;
+          throw err;
+        }
       }
-      // Marks the orders Baidu's refund audit asked about, so the operator's report can find them.
-      if (fact.kind === 'refund-audit') set += ', refundAuditAt = :at';
+
+      /** Recorded: the order is due; when enough facts are held whole, they go to the archive. */
+      async function recorded(live: number): Promise<RecordResult> {
+        // Housekeeping only: if it fails, the fact is recorded all the same, and the next record archives.
+        if (live >= archiveEvery) await archive(fact.orderId).catch(() => undefined);
+        return { outcome: 'recorded' };
+      }
+
+      /** The eventId is taken: the same content is a duplicate, other content a conflict. */
+      async function repeated(): Promise<RecordResult | undefined> {
+        const out = await doc.send(
+          new GetCommand({
+            TableName: table,
+            Key: { orderId: fact.orderId },
+            ProjectionExpression: '#f, syncState',
+            ExpressionAttributeNames: { '#f': names['#f'] },
+            ConsistentRead: true,
+          }),
+        );
+        const entry = out.Item?.[names['#f']] as FactEntry | undefined;
+        if (entry === undefined) return undefined;
+        const recordedFingerprint = storedFingerprint(entry);
+        const syncState = (out.Item?.syncState as SyncState | undefined) ?? 'pending';
+        return recordedFingerprint === stored.fingerprint
+          ? { outcome: 'duplicate', syncState }
+          : { outcome: 'conflict', syncState, recordedFingerprint, fingerprint: stored.fingerprint };
+      }
+
       try {
-        const attributes = await update({
-          Key: { orderId: fact.orderId },
-          UpdateExpression: `${set} REMOVE lastError ADD version :one`,
-          ConditionExpression: 'attribute_not_exists(#f)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        });
-        return { duplicate: false, item: attributes ? toItem(attributes) : undefined } satisfies RecordResult;
+        // A snapshot goes on the item if it is the latest; else (a later one is held) only its amount stays.
+        const asLatest = fact.order ? await write(fact.order) : undefined;
+        if (asLatest !== undefined) return await recorded(asLatest);
+        const earlier = fact.order ? await repeated() : undefined;
+        if (earlier) return earlier;
+        const plain = await write(undefined);
+        if (plain !== undefined) return await recorded(plain);
+        const found = await repeated();
+        if (found) return found;
+        throw new Error(`the write of ${fact.eventId} was refused, yet the fact is not on the order`);
       } catch (err) {
-        if (isConditionFailure(err)) return { duplicate: true };
         throw wrap(err, `recording ${fact.eventId} for order ${fact.orderId}`);
+      }
+    },
+
+    async noteConflict(orderId, conflict) {
+      const { fingerprint, ...anomaly } = conflict;
+      const key = `${conflict.eventId} ${fingerprint}`;
+      try {
+        await update({
+          Key: { orderId },
+          UpdateExpression:
+            'SET conflicts = list_append(if_not_exists(conflicts, :none), :note), updatedAt = :at ADD conflictKeys :keys',
+          ConditionExpression: 'attribute_exists(orderId) AND NOT contains(conflictKeys, :key)',
+          ExpressionAttributeValues: {
+            ':none': [],
+            ':note': [anomaly],
+            ':keys': new Set([key]),
+            ':key': key,
+            ':at': now(),
+          },
+        });
+      } catch (err) {
+        // Noted already (Baidu retries what it sent), or no such order: nothing to add.
+        if (!isConditionFailure(err)) throw wrap(err, `noting a conflict on order ${orderId}`);
       }
     },
 
@@ -278,13 +476,17 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
           const out = await doc.send(
             new ScanCommand({
               TableName: table,
-              FilterExpression: 'attribute_exists(anomalies)',
-              ProjectionExpression: 'orderId, anomalies',
+              FilterExpression: 'attribute_exists(anomalies) OR attribute_exists(conflicts)',
+              ProjectionExpression: 'orderId, anomalies, conflicts',
               ExclusiveStartKey: start,
             }),
           );
           for (const raw of out.Items ?? []) {
-            found.push({ orderId: raw.orderId as string, anomalies: raw.anomalies as RecordedAnomaly[] });
+            const anomalies = [
+              ...((raw.anomalies as RecordedAnomaly[] | undefined) ?? []),
+              ...((raw.conflicts as RecordedAnomaly[] | undefined) ?? []),
+            ];
+            found.push({ orderId: raw.orderId as string, anomalies });
           }
           start = out.LastEvaluatedKey;
         } while (start);

@@ -42,6 +42,8 @@ export interface LedgerItem {
   ack?: OrderData;
   /** what the last push found wrong in the facts; absent when nothing */
   anomalies?: RecordedAnomaly[];
+  /** Baidu callbacks that reused a recorded key for other content, noted for a person; absent when none */
+  conflicts?: RecordedAnomaly[];
   /** the user, from the newest snapshot: reconcile batches status updates per user */
   openId?: string;
   leaseOwner?: string;
@@ -61,11 +63,16 @@ export interface QueueEntry {
   updatedAt?: number;
 }
 
-export interface RecordResult {
-  duplicate: boolean;
-  /** the item after the write (absent for a duplicate) */
-  item?: LedgerItem;
-}
+/**
+ * How recording a fact ended. recorded: new, and the order is due.
+ * duplicate: its eventId was recorded with the same content; nothing changed. conflict: its eventId was
+ * recorded with other content (the fingerprints differ); nothing changed. A repeat says where the order's
+ * sync stands, read with the fact it repeats (the caller answers with it, and need not read again).
+ */
+export type RecordResult =
+  | { outcome: 'recorded' }
+  | { outcome: 'duplicate'; syncState: SyncState }
+  | { outcome: 'conflict'; syncState: SyncState; recordedFingerprint: string; fingerprint: string };
 
 /** How a push ends, written together with the lease release. */
 export interface PushEnd {
@@ -86,8 +93,13 @@ export interface QueuePage {
 
 /** The ledger port: the sync engine and the functions see only this. */
 export interface Ledger {
-  /** One conditional write. A duplicate eventId changes nothing and says so. */
+  /**
+   * Records a new fact (one conditional write; a second when its snapshot turns out superseded). An
+   * eventId already recorded changes nothing: the result says whether its content was the same.
+   */
   recordFact(fact: Fact): Promise<RecordResult>;
+  /** Keeps a conflicting repeat on the order for a person (once per eventId and content). */
+  noteConflict(orderId: string, conflict: RecordedAnomaly & { fingerprint: string }): Promise<void>;
   get(orderId: string): Promise<LedgerItem | undefined>;
   /** Takes the order's push lease (one pusher at a time per order) and returns the item, or says why not. */
   acquireLease(orderId: string, owner: string, untilMs: number): Promise<LedgerItem | 'busy' | 'missing'>;
@@ -104,7 +116,7 @@ export interface Ledger {
     queue: QueueName,
     options?: { dueBy?: number; limit?: number; cursor?: string },
   ): Promise<QueuePage>;
-  /** Every order with anomalies recorded (a full scan: for operators' reports, not for hot paths). */
+  /** Every order with anomalies or conflicts recorded (a full scan: for operators' reports, not for hot paths). */
   listAnomalies(): Promise<{ orderId: string; anomalies: RecordedAnomaly[] }[]>;
   /** Every order Baidu's refund audit asked about, with its recorded audit answers (a full scan, as above). */
   listRefundAudits(): Promise<{ orderId: string; audits: Fact[] }[]>;
@@ -128,4 +140,18 @@ export class LedgerRefusedError extends Error {
 /** The push lease expired and someone else took it: stop pushing this order. */
 export class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';
+}
+
+/**
+ * A merchant eventId already recorded with other content (docs/contract.md sections 3 and 6: 409, changing
+ * nothing). The sender has two events under one id; the first one stays.
+ */
+export class EventIdConflictError extends Error {
+  override readonly name = 'EventIdConflictError';
+  constructor(
+    readonly orderId: string,
+    readonly eventId: string,
+  ) {
+    super(`eventId ${eventId} of order ${orderId} is already recorded with other content`);
+  }
 }

@@ -11,10 +11,13 @@ import { CATE_BY_CATEGORY, StatusFold } from './status';
 import type { Anomaly, OrderView, Projection, ProjectionConfig } from './types';
 import { decideCashierCancels, DEFAULT_CANCEL_AFTER_SECONDS, foreignDeal, isCashierCancel } from './cashier';
 
-/** What each snapshot of the order computes; the latest one's is known already. */
+/** What each snapshot of the order computes (kept by the ledger for the ones it compacted); the latest one's is known already. */
 function snapshotAmounts(ordered: readonly Fact[], latest: number): Set<number> {
   const amounts = new Set([latest]);
-  for (const fact of ordered) if (fact.order !== undefined) amounts.add(computeOrderAmount(fact.order));
+  for (const fact of ordered) {
+    if (fact.order !== undefined) amounts.add(computeOrderAmount(fact.order));
+    else if (fact.snapshotAmount !== undefined) amounts.add(fact.snapshotAmount);
+  }
   return amounts;
 }
 
@@ -26,6 +29,10 @@ const MAIN_ORDER_KINDS: ReadonlySet<Fact['kind']> = new Set([
   'completed',
   'closed',
 ]);
+
+/** Whether the fact brought a snapshot, kept whole or compacted by the ledger to its amount. */
+const broughtSnapshot = (fact: Fact): boolean =>
+  fact.order !== undefined || fact.snapshotAmount !== undefined;
 
 function isCashierPayment(fact: Fact): boolean {
   return fact.kind === 'paid' && fact.source === 'cashier';
@@ -73,7 +80,7 @@ export function project(orderId: string, facts: readonly Fact[], config: Project
   // Facts come in occurredAt order, so the last one applied is the latest change.
   let mainChangedAt = 0;
   for (const fact of ordered) {
-    if (fact.order !== undefined) mainChangedAt = fact.occurredAt;
+    if (broughtSnapshot(fact)) mainChangedAt = fact.occurredAt;
     if (!MAIN_ORDER_KINDS.has(fact.kind)) continue;
     if (isCashierCancel(fact)) continue; // decided below, once the whole order is known
     if (fact.kind === 'paid' && !payments.apply(fact)) continue;

@@ -125,13 +125,15 @@ export async function decideRefundAuditByOperator(
   if ('refused' in answer) throw refused('refundAudit.decision', `cannot approve: ${answer.refused}`);
   const fact = refundAuditFact({ orderId, asked: asked.cashierRefund }, answer, (deps.now ?? unixNow)());
   const recorded = await deps.ledger.recordFact(fact);
-  if (recorded.duplicate) {
+  // The batch's decided answer is taken already (the same answer, or another one: a conflict).
+  const taken = recorded.outcome !== 'recorded';
+  if (taken) {
     // Baidu asked again meanwhile and the policy decided: that answer stands.
     const now = await deps.ledger.get(orderId);
     const winner = now && decidedAnswers(now.facts).get(refundBatchId);
     if (winner) return { orderId, refundBatchId, ...pick(winner.audit), duplicate: true };
   }
-  return { orderId, refundBatchId, ...pick(answer), duplicate: recorded.duplicate };
+  return { orderId, refundBatchId, ...pick(answer), duplicate: taken };
 }
 
 const pick = (audit: { auditStatus: AuditStatus; refundPayMoney: number; reason: string }) => ({

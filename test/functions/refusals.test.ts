@@ -247,38 +247,6 @@ describe('a merchant event refused over HTTP', () => {
     expectMerchantRefusal(answer, { status: 422, code: 'invalid_event', fields: ['payment.amount'] });
   });
 
-  it('422 names order when the order has grown too large to record', async () => {
-    // Prepare: two events just under the body limit make one ledger item over DynamoDB's 400 KB
-    const orderId = uniqueId('large');
-    const events = orderEvents(orderId);
-    const bulky = () => {
-      const event = events['order-placed']();
-      const item = event.order.items[0]!;
-      // 200 items with 1,000-character descriptions: within every field's limit, 230 KB in all
-      const items = Array.from({ length: 200 }, (_, i) => ({
-        ...item,
-        id: `item-${i}`,
-        description: `${i}`.padEnd(1_000, 'x'),
-        quantity: 1,
-      }));
-      return { ...event, order: { ...event.order, items, fees: [], discounts: [] } };
-    };
-    expect((await callHttp(orderPlaced, merchantRequest('order-placed', bulky(), secret()))).status).toBe(
-      202,
-    );
-
-    // Act
-    const answer = await callHttp(orderPlaced, merchantRequest('order-placed', bulky(), secret()));
-
-    // Assess
-    expectMerchantRefusal(answer, {
-      status: 422,
-      code: 'invalid_event',
-      fields: ['order'],
-      message: /too large/,
-    });
-  });
-
   it('404 for a route the function does not serve', async () => {
     // Act
     const answer = await callHttp(shipped, merchantRequest('order-placed', placed(), secret()));

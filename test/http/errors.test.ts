@@ -1,7 +1,7 @@
 import { SignatureError } from '../../lib/events';
 import { asHttpError, HttpError, MalformedBodyError } from '../../lib/http';
 import { OrderTooLargeError } from '../../lib/ledger/dynamo-ledger';
-import { LedgerUnavailableError } from '../../lib/ledger/types';
+import { EventIdConflictError, LedgerUnavailableError } from '../../lib/ledger/types';
 import { OrderOwnerChangedError } from '../../lib/order-owner';
 import { ParameterStoreError } from '../../lib/token/errors';
 import { InvalidInputError } from '../../lib/validation';
@@ -25,6 +25,11 @@ describe('asHttpError', () => {
       'a stale signature',
       new SignatureError('stale', 'X-Signature t is 400 s behind now'),
       { status: 401, code: 'bad_signature', paths: ['X-Signature'] },
+    ],
+    [
+      'an eventId reused for other content',
+      new EventIdConflictError('order-1', 'evt-1'),
+      { status: 409, code: 'conflict', paths: ['eventId'] },
     ],
     [
       'an order too large to record',

@@ -1,8 +1,12 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoLedger } from '../../lib/ledger/dynamo-ledger';
-import { LeaseLostError, LedgerUnavailableError, type Ledger } from '../../lib/ledger/types';
+import type { Fact } from '../../lib/events/types';
+import { LeaseLostError, LedgerUnavailableError, type Ledger, type LedgerItem } from '../../lib/ledger/types';
 import { createLedgerTable, startLocalDynamo, type LocalDynamo } from '../../local/dynamo';
+import { project } from '../../lib/projection';
 import { fact, snapshot, uniqueId } from '../helpers/facts';
+import { recordFirstReleaseFact as recordFirstRelease } from './first-release';
 
 let dynamo: LocalDynamo;
 let ledger: Ledger;
@@ -22,6 +26,28 @@ afterAll(async () => {
 beforeEach(() => {
   clock = 1_764_316_800_000;
 });
+
+/** The order's item as DynamoDB holds it. */
+async function rawItem(orderId: string): Promise<Record<string, unknown>> {
+  const doc = DynamoDBDocumentClient.from(dynamo.client);
+  const { Item } = await doc.send(
+    new GetCommand({ TableName: tableName, Key: { orderId }, ConsistentRead: true }),
+  );
+  if (!Item) throw new Error(`no item for order ${orderId}`);
+  return Item;
+}
+
+const recordFirstReleaseFact = (f: Fact) => recordFirstRelease(dynamo.client, tableName, f, clock);
+
+const CONFIG = { bizAppId: 'app-key-1' };
+
+/** Records a fact and returns the order's item after it. */
+async function record(f: Fact): Promise<LedgerItem> {
+  await ledger.recordFact(f);
+  const item = await ledger.get(f.orderId);
+  if (!item) throw new Error(`order ${f.orderId} was not recorded`);
+  return item;
+}
 
 describe('the table', () => {
   it('is created from the serverless.yml declaration: pay per request, with the sparse queue index', async () => {
@@ -53,8 +79,8 @@ describe('recordFact', () => {
     const result = await ledger.recordFact(placed);
 
     // Assess
-    expect(result.duplicate).toBe(false);
-    expect(result.item).toMatchObject({
+    expect(result).toEqual({ outcome: 'recorded' });
+    expect(await ledger.get(orderId)).toMatchObject({
       orderId,
       facts: [placed],
       version: 1,
@@ -72,10 +98,10 @@ describe('recordFact', () => {
     await ledger.recordFact(placed);
 
     // Act
-    const again = await ledger.recordFact({ ...placed, occurredAt: placed.occurredAt + 99 });
+    const again = await ledger.recordFact(structuredClone(placed));
 
-    // Assess
-    expect(again).toEqual({ duplicate: true });
+    // Assess: with where the order's sync stands, read with the fact
+    expect(again).toEqual({ outcome: 'duplicate', syncState: 'pending' });
     const item = await ledger.get(orderId);
     expect(item?.facts).toEqual([placed]);
     expect(item?.version).toBe(1);
@@ -92,7 +118,7 @@ describe('recordFact', () => {
     const results = await Promise.all(facts.map((f) => ledger.recordFact(f)));
 
     // Assess
-    expect(results.every((r) => !r.duplicate)).toBe(true);
+    expect(results.every((r) => r.outcome === 'recorded')).toBe(true);
     const item = await ledger.get(orderId);
     expect(item?.facts.map((f) => f.eventId).sort()).toEqual(facts.map((f) => f.eventId).sort());
     expect(item?.version).toBe(50);
@@ -107,7 +133,8 @@ describe('recordFact', () => {
     const results = await Promise.all(Array.from({ length: 50 }, () => ledger.recordFact(placed)));
 
     // Assess
-    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'recorded')).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'duplicate')).toHaveLength(49);
     const item = await ledger.get(orderId);
     expect(item?.facts).toEqual([placed]);
     expect(item?.version).toBe(1);
@@ -116,9 +143,9 @@ describe('recordFact', () => {
   it('puts a failed or dead order back in the pending queue when a new fact comes', async () => {
     // Prepare
     const orderId = uniqueId('o');
-    const first = await ledger.recordFact(fact({ orderId }));
+    const first = await record(fact({ orderId }));
     await ledger.acquireLease(orderId, 'me', clock + 1000);
-    await ledger.finishPush(orderId, 'me', first.item!.version, {
+    await ledger.finishPush(orderId, 'me', first.version, {
       syncState: 'failed',
       attempts: 1,
       nextAttemptAt: clock,
@@ -134,6 +161,341 @@ describe('recordFact', () => {
       attempts: 0,
       lastError: undefined,
     });
+  });
+});
+
+describe('recordFact: a repeated eventId', () => {
+  it('with other content is a conflict naming both fingerprints, and changes nothing', async () => {
+    // Prepare
+    const orderId = uniqueId('o');
+    const placed = fact({ orderId, order: snapshot() });
+    const before = await record(placed);
+
+    // Act
+    const other = await ledger.recordFact({ ...placed, order: snapshot({ title: 'another title' }) });
+
+    // Assess
+    expect(other).toEqual({
+      outcome: 'conflict',
+      syncState: 'pending',
+      recordedFingerprint: expect.stringMatching(/^[\w-]{43}$/),
+      fingerprint: expect.stringMatching(/^[\w-]{43}$/),
+    });
+    expect(await ledger.get(orderId)).toEqual(before);
+  });
+
+  it('with the same content in another key order is a duplicate', async () => {
+    // Prepare
+    const orderId = uniqueId('o');
+    const placed = fact({ orderId, order: snapshot() });
+    await ledger.recordFact(placed);
+    const reordered = Object.fromEntries(Object.entries(placed).reverse()) as unknown as Fact;
+
+    // Act & Assess
+    await expect(ledger.recordFact(reordered)).resolves.toMatchObject({ outcome: 'duplicate' });
+  });
+
+  it('sent at once with two contents: one recorded, each repeat a duplicate or a conflict by its content', async () => {
+    // Prepare
+    const orderId = uniqueId('o');
+    const one = fact({ orderId, kind: 'shipped' });
+    const two = { ...one, occurredAt: one.occurredAt + 1 };
+    const sent = Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two));
+
+    // Act
+    const results = await Promise.all(sent.map((f) => ledger.recordFact(f)));
+
+    // Assess
+    const winner = results.findIndex((r) => r.outcome === 'recorded');
+    expect(results.filter((r) => r.outcome === 'recorded')).toHaveLength(1);
+    results.forEach((r, i) => {
+      if (i !== winner) expect(r.outcome).toBe(sent[i] === sent[winner] ? 'duplicate' : 'conflict');
+    });
+    expect((await ledger.get(orderId))?.facts).toEqual([sent[winner]]);
+  });
+});
+
+describe('snapshots on the item', () => {
+  const revision = (orderId: string, occurredAt: number, title: string, fee: number) =>
+    fact({
+      orderId,
+      occurredAt,
+      order: snapshot({ title, fees: [{ name: '运费', amount: fee, quantity: 1 }] }),
+    });
+
+  it('hold the latest one only; a superseded one, even arriving late, leaves only its amount', async () => {
+    // Prepare: three revisions; the one in the middle arrives last
+    const orderId = uniqueId('o');
+    const first = revision(orderId, 100, 'first', 100);
+    const middle = revision(orderId, 200, 'middle', 200);
+    const last = revision(orderId, 300, 'last', 300);
+
+    // Act
+    for (const f of [first, last, middle]) await ledger.recordFact(f);
+
+    // Assess
+    const raw = await rawItem(orderId);
+    expect(raw).toMatchObject({ snapshotEventId: last.eventId, snapshot: last.order });
+    const stored = Object.entries(raw).filter(([key]) => key.startsWith('f#'));
+    expect(stored).toHaveLength(3);
+    for (const [, value] of stored) expect(value).not.toHaveProperty('order');
+    const item = await ledger.get(orderId);
+    const byId = new Map(item!.facts.map((f) => [f.eventId, f]));
+    expect(byId.get(last.eventId)).toEqual(last);
+    expect(byId.get(first.eventId)).toMatchObject({ snapshotAmount: 2390 });
+    expect(byId.get(middle.eventId)).toMatchObject({ snapshotAmount: 2490 });
+    expect(project(orderId, item!.facts, CONFIG)).toStrictEqual(
+      project(orderId, [first, middle, last], CONFIG),
+    );
+  });
+
+  it('keep a cashier payment of a superseded snapshot amount a payment', async () => {
+    // Prepare: placed at 2390, paid 2390 by the cashier, then a fee added (2490)
+    const orderId = uniqueId('o');
+    const placed = revision(orderId, 100, 'placed', 100);
+    const paid = fact({
+      orderId,
+      kind: 'paid',
+      source: 'cashier',
+      occurredAt: 150,
+      payment: { paidAt: 150, amount: 2390, cashierOrderId: 'c1' },
+      cashier: {
+        orderId: 'c1',
+        userId: 'u',
+        totalMoney: 2390,
+        payMoney: 2390,
+        dealId: 'd',
+        payTime: 150,
+        status: 2,
+      },
+    });
+    const withFee = revision(orderId, 200, 'with a fee', 200);
+
+    // Act
+    for (const f of [placed, paid, withFee]) await ledger.recordFact(f);
+
+    // Assess
+    const item = await ledger.get(orderId);
+    expect(item?.facts.find((f) => f.eventId === placed.eventId)).not.toHaveProperty('order');
+    const projection = project(orderId, item!.facts, CONFIG);
+    expect(projection).toMatchObject({ ready: true, view: { data: { Status: 5 }, anomalies: [] } });
+    expect(projection).toStrictEqual(project(orderId, [placed, paid, withFee], CONFIG));
+  });
+
+  it('sent at once: the latest in fold order is held, whatever order the writes land in', async () => {
+    // Prepare: ties on occurredAt, broken by eventId
+    const orderId = uniqueId('o');
+    const facts = Array.from({ length: 30 }, (_, i) => revision(orderId, 100 + (i % 7), `r${i}`, i));
+
+    // Act
+    await Promise.all(facts.map((f) => ledger.recordFact(f)));
+
+    // Assess
+    const latest = [...facts].sort((a, b) =>
+      a.occurredAt !== b.occurredAt ? a.occurredAt - b.occurredAt : a.eventId < b.eventId ? -1 : 1,
+    )[facts.length - 1]!;
+    expect(await rawItem(orderId)).toMatchObject({ snapshotEventId: latest.eventId });
+    const item = await ledger.get(orderId);
+    expect(project(orderId, item!.facts, CONFIG)).toStrictEqual(project(orderId, facts, CONFIG));
+  });
+});
+
+describe('the archive', () => {
+  it('takes the facts held whole once there are enough: each f#<eventId> keeps its fingerprint only', async () => {
+    // Prepare
+    const archiving = createDynamoLedger({
+      client: dynamo.client,
+      tableName,
+      now: () => clock,
+      archiveEvery: 3,
+    });
+    const orderId = uniqueId('o');
+    const placed = fact({ orderId, occurredAt: 100, order: snapshot() });
+    const facts = [placed, fact({ orderId, kind: 'paid', occurredAt: 110, payment: { paidAt: 110 } })];
+    facts.push(
+      fact({ orderId, kind: 'shipped', occurredAt: 120 }),
+      fact({ orderId, kind: 'completed', occurredAt: 130 }),
+    );
+
+    // Act
+    for (const f of facts) await archiving.recordFact(f);
+
+    // Assess: three archived, the fourth held whole; every fact reads back as it was sent
+    const raw = await rawItem(orderId);
+    const entries = Object.entries(raw).filter(([key]) => key.startsWith('f#'));
+    expect(entries.filter(([, v]) => typeof v === 'string')).toHaveLength(3);
+    expect(raw).toMatchObject({ liveFacts: 1, snapshotEventId: placed.eventId });
+    const item = await archiving.get(orderId);
+    expect(new Map(item!.facts.map((f) => [f.eventId, f]))).toEqual(
+      new Map(facts.map((f) => [f.eventId, f])),
+    );
+    await expect(archiving.recordFact(structuredClone(placed))).resolves.toMatchObject({
+      outcome: 'duplicate',
+    });
+    await expect(archiving.recordFact({ ...facts[1]!, occurredAt: 111 })).resolves.toMatchObject({
+      outcome: 'conflict',
+    });
+  });
+
+  it('is not written when a fact arrives between its read and its write; a later record archives all', async () => {
+    // Prepare: a client that records another fact right after the archive has read the item
+    const racing = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const orderId = uniqueId('o');
+    const intruder = fact({ orderId, kind: 'shipped', occurredAt: 150 });
+    let armed = false;
+    racing.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        const input = args.input as { ProjectionExpression?: string };
+        if (armed && context.commandName === 'GetItemCommand' && input.ProjectionExpression === undefined) {
+          armed = false;
+          await ledger.recordFact(intruder);
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'intruder' },
+    );
+    const archiving = createDynamoLedger({ client: racing, tableName, now: () => clock, archiveEvery: 2 });
+    await archiving.recordFact(fact({ orderId, occurredAt: 100, order: snapshot() }));
+
+    // Act
+    armed = true;
+    await archiving.recordFact(fact({ orderId, kind: 'paid', occurredAt: 110, payment: { paidAt: 110 } }));
+    const raced = await rawItem(orderId);
+    await archiving.recordFact(fact({ orderId, kind: 'completed', occurredAt: 200 }));
+
+    // Assess
+    expect(armed).toBe(false);
+    expect(raced).not.toHaveProperty('archive');
+    expect(
+      Object.entries(raced).filter(([k, v]) => k.startsWith('f#') && typeof v === 'object'),
+    ).toHaveLength(3);
+    const after = await rawItem(orderId);
+    expect(
+      Object.entries(after).filter(([k, v]) => k.startsWith('f#') && typeof v === 'string'),
+    ).toHaveLength(4);
+    expect((await ledger.get(orderId))?.facts).toHaveLength(4);
+    racing.destroy();
+  });
+
+  it('brings a first-release item in: its latest snapshot comes to be held on the item', async () => {
+    // Prepare
+    const archiving = createDynamoLedger({
+      client: dynamo.client,
+      tableName,
+      now: () => clock,
+      archiveEvery: 2,
+    });
+    const orderId = uniqueId('o');
+    const later = fact({ orderId, occurredAt: 300, order: snapshot({ title: 'later' }) });
+    await recordFirstReleaseFact(fact({ orderId, occurredAt: 100, order: snapshot({ title: 'first' }) }));
+    await recordFirstReleaseFact(later);
+
+    // Act: two new facts (the first release's are not counted), and the archive takes all four
+    await archiving.recordFact(
+      fact({ orderId, occurredAt: 200, order: snapshot({ title: 'new but earlier' }) }),
+    );
+    await archiving.recordFact(fact({ orderId, kind: 'completed', occurredAt: 400 }));
+
+    // Assess
+    const raw = await rawItem(orderId);
+    expect(raw).toMatchObject({ snapshotEventId: later.eventId, snapshot: later.order, liveFacts: 0 });
+    expect(Object.entries(raw).filter(([k, v]) => k.startsWith('f#') && typeof v === 'string')).toHaveLength(
+      4,
+    );
+    const item = await ledger.get(orderId);
+    expect(project(orderId, item!.facts, CONFIG)).toMatchObject({
+      view: { data: { Title: 'later', Status: 200 } },
+    });
+  });
+});
+
+describe('an item in the first release shape', () => {
+  it('is read as it is, its facts are repeats by content, and new facts go in beside them', async () => {
+    // Prepare
+    const orderId = uniqueId('o');
+    const old = revision2(orderId, 200, 'old and later');
+    const shippedOld = fact({ orderId, kind: 'shipped', occurredAt: 250 });
+    await recordFirstReleaseFact(old);
+    await recordFirstReleaseFact(shippedOld);
+    const earlier = revision2(orderId, 100, 'new but earlier');
+    const completed = fact({ orderId, kind: 'completed', occurredAt: 300 });
+
+    // Act
+    const repeat = await ledger.recordFact(structuredClone(old));
+    const conflict = await ledger.recordFact({ ...shippedOld, occurredAt: 251 });
+    await ledger.recordFact(earlier);
+    await ledger.recordFact(completed);
+
+    // Assess
+    expect(repeat).toMatchObject({ outcome: 'duplicate' });
+    expect(conflict).toMatchObject({ outcome: 'conflict' });
+    const item = await ledger.get(orderId);
+    expect(item?.version).toBe(4);
+    const all = [old, shippedOld, earlier, completed];
+    expect(project(orderId, item!.facts, CONFIG)).toStrictEqual(project(orderId, all, CONFIG));
+    expect(project(orderId, all, CONFIG)).toMatchObject({
+      ready: true,
+      view: { data: { Title: 'old and later' } },
+    });
+  });
+
+  function revision2(orderId: string, occurredAt: number, title: string): Fact {
+    return fact({ orderId, occurredAt, order: snapshot({ title }) });
+  }
+});
+
+describe('noteConflict', () => {
+  const note = (eventId: string, fingerprint: string) => ({
+    code: 'event-id-conflict',
+    eventId,
+    detail: `other content ${fingerprint}`,
+    fingerprint,
+  });
+
+  it('keeps each conflicting content once, beside the anomalies a push writes', async () => {
+    // Prepare
+    const orderId = uniqueId('o');
+    await ledger.recordFact(fact({ orderId }));
+    const version = (await ledger.get(orderId))!.version;
+
+    // Act: Baidu retries what it sent, and then sends a third content
+    await ledger.noteConflict(orderId, note('cashier:1:2', 'fp-a'));
+    await ledger.noteConflict(orderId, note('cashier:1:2', 'fp-a'));
+    await ledger.noteConflict(orderId, note('cashier:1:2', 'fp-b'));
+    await ledger.acquireLease(orderId, 'a', clock + 5000);
+    await ledger.finishPush(orderId, 'a', version, {
+      syncState: 'synced',
+      attempts: 0,
+      nextAttemptAt: clock,
+    });
+
+    // Assess
+    const item = await ledger.get(orderId);
+    expect(item?.conflicts?.map((c) => c.detail)).toEqual(['other content fp-a', 'other content fp-b']);
+    expect(item?.conflicts?.[0]).toEqual({
+      code: 'event-id-conflict',
+      eventId: 'cashier:1:2',
+      detail: 'other content fp-a',
+    });
+    expect(item?.version).toBe(version);
+    const listed = (await ledger.listAnomalies()).find((o) => o.orderId === orderId);
+    expect(listed?.anomalies).toHaveLength(2);
+  });
+
+  it('creates no order', async () => {
+    // Prepare
+    const orderId = uniqueId('nobody');
+
+    // Act
+    await ledger.noteConflict(orderId, note('cashier:1:2', 'fp-a'));
+
+    // Assess
+    expect(await ledger.get(orderId)).toBeUndefined();
   });
 });
 
@@ -182,11 +544,11 @@ describe('finishPush', () => {
   it('marks the order synced, takes it out of the queue and releases the lease', async () => {
     // Prepare
     const orderId = uniqueId('o');
-    const { item } = await ledger.recordFact(fact({ orderId }));
+    const item = await record(fact({ orderId }));
     await ledger.acquireLease(orderId, 'a', clock + 5000);
 
     // Act
-    const result = await ledger.finishPush(orderId, 'a', item!.version, {
+    const result = await ledger.finishPush(orderId, 'a', item.version, {
       syncState: 'synced',
       attempts: 0,
       nextAttemptAt: clock,
@@ -202,13 +564,13 @@ describe('finishPush', () => {
   it('keeps what Baidu confirmed by the last call, even when a fact arrived during the push', async () => {
     // Prepare
     const orderId = uniqueId('o');
-    const { item } = await ledger.recordFact(fact({ orderId }));
+    const item = await record(fact({ orderId }));
     await ledger.acquireLease(orderId, 'a', clock + 5000);
     await ledger.recordFact(fact({ orderId, kind: 'shipped' }));
     const ack = { ResourceID: orderId, Status: 6 } as never;
 
     // Act
-    const result = await ledger.finishPush(orderId, 'a', item!.version, {
+    const result = await ledger.finishPush(orderId, 'a', item.version, {
       syncState: 'synced',
       attempts: 0,
       nextAttemptAt: clock,
@@ -223,12 +585,12 @@ describe('finishPush', () => {
   it('leaves the order pending when a fact arrived during the push', async () => {
     // Prepare
     const orderId = uniqueId('o');
-    const { item } = await ledger.recordFact(fact({ orderId }));
+    const item = await record(fact({ orderId }));
     await ledger.acquireLease(orderId, 'a', clock + 5000);
     await ledger.recordFact(fact({ orderId, kind: 'paid', payment: { paidAt: 1764316900 } }));
 
     // Act
-    const result = await ledger.finishPush(orderId, 'a', item!.version, {
+    const result = await ledger.finishPush(orderId, 'a', item.version, {
       syncState: 'synced',
       attempts: 0,
       nextAttemptAt: clock,
@@ -250,9 +612,9 @@ describe('the queue', () => {
     const queue = 'dead' as const;
     const ids = [uniqueId('q'), uniqueId('q'), uniqueId('q')];
     for (const [i, orderId] of ids.entries()) {
-      const { item } = await ledger.recordFact(fact({ orderId }));
+      const item = await record(fact({ orderId }));
       await ledger.acquireLease(orderId, 'a', clock + 5000);
-      await ledger.finishPush(orderId, 'a', item!.version, {
+      await ledger.finishPush(orderId, 'a', item.version, {
         syncState: queue,
         attempts: 10,
         nextAttemptAt: clock - 1000 + i,
