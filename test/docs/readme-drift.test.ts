@@ -123,8 +123,13 @@ describe('docs/contract.md and docs/contract.zh-CN.md', () => {
   });
 
   it('name only variables the service or the AWS SDK reads, and every route serverless.yml declares', () => {
+    // What the contract describes but this release does not build is listed in its own section.
+    const notBuilt = /## Not in this release\n([\s\S]*?)\n## /.exec(read('docs/contract.md'))?.[1] ?? '';
+    const planned = namedIn(notBuilt).variables;
     expect(
-      [...contract.variables].filter((name) => !deployedVariables.has(name) && !AWS_VARIABLES.test(name)),
+      [...contract.variables].filter(
+        (name) => !deployedVariables.has(name) && !AWS_VARIABLES.test(name) && !planned.has(name),
+      ),
     ).toEqual([]);
     expect([...contract.routes].sort()).toEqual([...declaredRoutes].sort());
   });
