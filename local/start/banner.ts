@@ -35,7 +35,7 @@ export function startBanner(input: BannerInput): string {
     `  HTTP API             ${urls.httpApi}`,
     ...input.routes.map((r) => `    ${pad(`${r.method} ${urls.httpApi}${r.path}`, routeWidth)}   ${r.fn}`),
     `  Lambda invoke        ${urls.lambda}/2015-03-31/functions/<name>/invocations`,
-    `                       e.g. curl -sS -X POST ${invoke} -d '{"report":true}'`,
+    `                       e.g. curl -sS -X POST ${invoke} -H 'content-type: application/json' -d '{"report":true}'`,
     `  Operator CLI         env $(cat ${input.files.env}) npx serverless invoke local -f reconcile --stage local --region us-east-1 --data '{"report":true}'`,
     `                       (${input.files.env}: this run's endpoints and dummy credentials, for stage local only)`,
     `  DynamoDB (dynalite)  ${urls.dynamo}   table ${input.tableName}`,
