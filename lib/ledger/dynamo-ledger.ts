@@ -232,6 +232,33 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
     }
   }
 
+  /** Every item the filter keeps, page by page (operators' reports: a full read, never on a hot path). */
+  async function scanAll(
+    filter: string,
+    what: string,
+    projection?: string,
+  ): Promise<Record<string, unknown>[]> {
+    const rows: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    try {
+      do {
+        const out = await doc.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: filter,
+            ProjectionExpression: projection,
+            ExclusiveStartKey: start,
+          }),
+        );
+        rows.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start);
+    } catch (err) {
+      throw wrap(err, what);
+    }
+    return rows;
+  }
+
   return {
     get,
 
@@ -469,56 +496,26 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
     },
 
     async listAnomalies() {
-      const found: { orderId: string; anomalies: RecordedAnomaly[] }[] = [];
-      let start: Record<string, unknown> | undefined;
-      try {
-        do {
-          const out = await doc.send(
-            new ScanCommand({
-              TableName: table,
-              FilterExpression: 'attribute_exists(anomalies) OR attribute_exists(conflicts)',
-              ProjectionExpression: 'orderId, anomalies, conflicts',
-              ExclusiveStartKey: start,
-            }),
-          );
-          for (const raw of out.Items ?? []) {
-            const anomalies = [
-              ...((raw.anomalies as RecordedAnomaly[] | undefined) ?? []),
-              ...((raw.conflicts as RecordedAnomaly[] | undefined) ?? []),
-            ];
-            found.push({ orderId: raw.orderId as string, anomalies });
-          }
-          start = out.LastEvaluatedKey;
-        } while (start);
-      } catch (err) {
-        throw wrap(err, 'listing orders with anomalies');
-      }
-      return found;
+      const rows = await scanAll(
+        'attribute_exists(anomalies) OR attribute_exists(conflicts)',
+        'listing orders with anomalies',
+        'orderId, anomalies, conflicts',
+      );
+      return rows.map((raw) => ({
+        orderId: raw.orderId as string,
+        anomalies: [
+          ...((raw.anomalies as RecordedAnomaly[] | undefined) ?? []),
+          ...((raw.conflicts as RecordedAnomaly[] | undefined) ?? []),
+        ],
+      }));
     },
 
     async listRefundAudits() {
-      const found: { orderId: string; audits: Fact[] }[] = [];
-      let start: Record<string, unknown> | undefined;
-      try {
-        do {
-          const out = await doc.send(
-            new ScanCommand({
-              TableName: table,
-              FilterExpression: 'attribute_exists(refundAuditAt)',
-              ExclusiveStartKey: start,
-            }),
-          );
-          for (const raw of out.Items ?? []) {
-            const item = toItem(raw);
-            const audits = item.facts.filter((fact) => fact.kind === 'refund-audit');
-            found.push({ orderId: item.orderId, audits });
-          }
-          start = out.LastEvaluatedKey;
-        } while (start);
-      } catch (err) {
-        throw wrap(err, 'listing orders with refund audits');
-      }
-      return found;
+      const rows = await scanAll('attribute_exists(refundAuditAt)', 'listing orders with refund audits');
+      return rows.map((raw) => {
+        const item = toItem(raw);
+        return { orderId: item.orderId, audits: item.facts.filter((fact) => fact.kind === 'refund-audit') };
+      });
     },
 
     async revive(orderId) {
