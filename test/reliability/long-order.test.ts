@@ -136,7 +136,8 @@ function deliveries(): Delivery[] {
   const fresh = (type: MerchantEventType, body: Record<string, unknown>): Delivery => {
     const delivery: Delivery = {
       type,
-      body: JSON.stringify(body),
+      // the body names its type, as every merchant body over HTTP must
+      body: JSON.stringify({ type, ...body }),
       expect: { status: 202, duplicate: false },
     };
     sent.push(delivery);
@@ -187,7 +188,7 @@ function deliveries(): Delivery[] {
       const wrong = event({ payment: { paidAt: t0 + 40, amount: computeOrderAmount(snapshot) - 1 } });
       out.push({
         type: 'payment-succeeded',
-        body: JSON.stringify(wrong),
+        body: JSON.stringify({ type: 'payment-succeeded', ...wrong }),
         expect: { status: 422, field: 'payment.amount' },
       });
     } else if (updates === 0) {
