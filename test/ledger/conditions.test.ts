@@ -8,7 +8,6 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Fact } from '../../lib/events/types';
 import { createDynamoLedger } from '../../lib/ledger/dynamo-ledger';
 import type { Ledger, RecordedAnomaly } from '../../lib/ledger/types';
 import type { OrderData } from '../../lib/order-center/types';
@@ -91,23 +90,50 @@ async function answerOf(write: Promise<unknown>): Promise<unknown> {
 const LEASE_MS = 5000;
 const ACK = { ResourceID: 'ack', Status: 2 } as unknown as OrderData;
 const SYNCED_WITH_ACK = { syncState: 'synced' as const, attempts: 0, nextAttemptAt: 0, ack: ACK };
-const placed = (orderId: string, occurredAt = 100) => fact({ orderId, occurredAt, order: snapshot() });
+
+/**
+ * The facts of a case, named after the order, so that the same call gives the same fact (same eventId,
+ * same content) in `given`, `breach` and `act`, and in the assertions.
+ */
+const placed = (orderId: string) =>
+  fact({ orderId, eventId: `${orderId}:placed`, occurredAt: 100, order: snapshot() });
 const revision = (orderId: string, occurredAt: number) =>
-  fact({ orderId, occurredAt, order: snapshot({ title: `revision ${occurredAt}` }) });
-const paid = (orderId: string) => fact({ orderId, kind: 'paid', occurredAt: 110, payment: { paidAt: 110 } });
-const conflictNote = (eventId: string): RecordedAnomaly & { fingerprint: string } => ({
+  fact({
+    orderId,
+    eventId: `${orderId}:r${occurredAt}`,
+    occurredAt,
+    order: snapshot({ title: `revision ${occurredAt}` }),
+  });
+const paid = (orderId: string, paidAt = 110) =>
+  fact({ orderId, eventId: `${orderId}:paid`, kind: 'paid', occurredAt: 110, payment: { paidAt } });
+const shipped = (orderId: string) =>
+  fact({ orderId, eventId: `${orderId}:shipped`, kind: 'shipped', occurredAt: 150 });
+const conflictNote: RecordedAnomaly & { fingerprint: string } = {
   code: 'event-id-conflict',
-  eventId,
+  eventId: 'cashier:1:2',
   detail: 'other content fp-a',
   fingerprint: 'fp-a',
-});
+};
 
-/** A recorded order whose push lease `owner` holds; returns the version the push read. */
-async function leased(orderId: string, owner = 'a'): Promise<number> {
+/** A recorded order; returns its version. */
+async function recorded(orderId: string): Promise<number> {
   await ledger.recordFact(placed(orderId));
-  const item = await ledger.acquireLease(orderId, owner, clock + LEASE_MS);
+  return 1;
+}
+
+/** A recorded order whose push lease `a` holds; returns the version the push read. */
+async function leased(orderId: string): Promise<number> {
+  await ledger.recordFact(placed(orderId));
+  const item = await ledger.acquireLease(orderId, 'a', clock + LEASE_MS);
   if (typeof item === 'string') throw new Error(`could not lease ${orderId}: ${item}`);
   return item.version;
+}
+
+/** A recorded order whose pushes failed until it was marked dead. */
+async function dead(orderId: string): Promise<number> {
+  const version = await leased(orderId);
+  await ledger.finishPush(orderId, 'a', version, { syncState: 'dead', attempts: 10, nextAttemptAt: clock });
+  return version;
 }
 
 /** Another pusher takes the lease once ours has expired. */
@@ -116,14 +142,20 @@ async function leaseTakenByB(orderId: string): Promise<void> {
   await ledger.acquireLease(orderId, 'b', clock + LEASE_MS);
 }
 
-const facts = async (orderId: string): Promise<string[]> =>
+const eventIds = async (orderId: string): Promise<string[]> =>
   ((await ledger.get(orderId))?.facts ?? []).map((f) => f.eventId).sort();
 
-interface Steps {
-  given(): Promise<void>;
-  breach(): Promise<void>;
-  act(): Promise<unknown>;
-}
+/** The guarded writes, as the cases call them (`version`: what `given` returned). */
+const saveAck = (orderId: string) => ledger.saveAck(orderId, 'a', ACK);
+const finishSynced = (orderId: string, version: number) =>
+  ledger.finishPush(orderId, 'a', version, SYNCED_WITH_ACK);
+const leaseForA = (orderId: string) => ledger.acquireLease(orderId, 'a', clock + LEASE_MS);
+const revive = (orderId: string) => ledger.revive(orderId);
+const noteConflict = (orderId: string) => ledger.noteConflict(orderId, conflictNote);
+
+const RECORDED = { returned: { outcome: 'recorded' } };
+const NOTHING = { returned: undefined };
+const LEASE_LOST = { threw: 'LeaseLostError' };
 
 interface GuardCase {
   /** the ledger write */
@@ -132,7 +164,12 @@ interface GuardCase {
   guard: string;
   /** the case that must fail it */
   fails: string;
-  steps(orderId: string): Steps;
+  /** the order as the write finds it when the guard holds; returns its version */
+  given(orderId: string): Promise<number>;
+  /** what makes the guard fail */
+  breach(orderId: string, version: number): Promise<unknown>;
+  /** the guarded write */
+  act(orderId: string, version: number): Promise<unknown>;
   refused: unknown;
   /** the item after the refused write; default: as it was before the write */
   refusedItem?(before: Raw, after: Raw, orderId: string): Promise<void>;
@@ -143,146 +180,107 @@ interface GuardCase {
 
 const GUARDS: GuardCase[] = [
   // recordFact: attribute_not_exists(f#<eventId>)
-  ((): GuardCase => {
-    let repeated: Fact;
-    return {
-      write: 'recordFact',
-      guard: 'attribute_not_exists(f#<eventId>)',
-      fails: 'a duplicate fact (same eventId, same content)',
-      steps: (orderId) => ({
-        given: async () => {
-          await ledger.recordFact(placed(orderId));
-          repeated = paid(orderId);
-        },
-        breach: async () => void (await ledger.recordFact(repeated)),
-        act: () => ledger.recordFact(structuredClone(repeated)),
-      }),
-      refused: { returned: { outcome: 'duplicate', syncState: 'pending' } },
-      granted: { returned: { outcome: 'recorded' } },
-    };
-  })(),
-  ((): GuardCase => {
-    let first: Fact;
-    return {
-      write: 'recordFact',
-      guard: 'attribute_not_exists(f#<eventId>)',
-      fails: 'a reused eventId with other content',
-      steps: (orderId) => ({
-        given: async () => {
-          await ledger.recordFact(placed(orderId));
-          first = paid(orderId);
-        },
-        breach: async () => void (await ledger.recordFact(first)),
-        act: () => ledger.recordFact({ ...first, payment: { paidAt: 111 } }),
-      }),
-      refused: { returned: expect.objectContaining({ outcome: 'conflict', syncState: 'pending' }) },
-      granted: { returned: { outcome: 'recorded' } },
-    };
-  })(),
+  {
+    write: 'recordFact',
+    guard: 'attribute_not_exists(f#<eventId>)',
+    fails: 'a duplicate fact (same eventId, same content)',
+    given: recorded,
+    breach: (orderId) => ledger.recordFact(paid(orderId)),
+    act: (orderId) => ledger.recordFact(paid(orderId)),
+    refused: { returned: { outcome: 'duplicate', syncState: 'pending' } },
+    granted: RECORDED,
+  },
+  {
+    write: 'recordFact',
+    guard: 'attribute_not_exists(f#<eventId>)',
+    fails: 'a reused eventId with other content',
+    given: recorded,
+    breach: (orderId) => ledger.recordFact(paid(orderId)),
+    act: (orderId) => ledger.recordFact(paid(orderId, 111)),
+    refused: { returned: expect.objectContaining({ outcome: 'conflict', syncState: 'pending' }) },
+    granted: RECORDED,
+  },
   // recordFact with a snapshot: attribute_not_exists(snapshotKey) OR snapshotKey < :key
-  ((): GuardCase => {
-    let held: Fact;
-    let late: Fact;
-    return {
-      write: 'recordFact (snapshot)',
-      guard: 'snapshotKey < :key',
-      fails: 'a snapshot older than the one held',
-      steps: (orderId) => ({
-        given: async () => {
-          await ledger.recordFact(revision(orderId, 100));
-          late = revision(orderId, 200);
-        },
-        breach: async () => {
-          held = revision(orderId, 300);
-          await ledger.recordFact(held);
-        },
-        act: () => ledger.recordFact(late),
-      }),
-      // The fact is recorded (its amount stays); only the held snapshot is not replaced.
-      refused: { returned: { outcome: 'recorded' } },
-      refusedItem: async (before, after, orderId) => {
-        expect(after).toMatchObject({ snapshotEventId: held.eventId, snapshot: held.order });
-        expect(after?.snapshotKey).toEqual(before?.snapshotKey);
-        expect(await facts(orderId)).toContain(late.eventId);
-      },
-      granted: { returned: { outcome: 'recorded' } },
-      grantedItem: async (_before, after) => {
-        expect(after).toMatchObject({ snapshotEventId: late.eventId, snapshot: late.order });
-      },
-    };
-  })(),
+  {
+    write: 'recordFact (snapshot)',
+    guard: 'snapshotKey < :key',
+    fails: 'a snapshot older than the one held',
+    given: recorded,
+    breach: (orderId) => ledger.recordFact(revision(orderId, 300)),
+    act: (orderId) => ledger.recordFact(revision(orderId, 200)),
+    // The fact is recorded (its amount stays); only the held snapshot is not replaced.
+    refused: RECORDED,
+    refusedItem: async (before, after, orderId) => {
+      const held = revision(orderId, 300);
+      expect(after).toMatchObject({ snapshotEventId: held.eventId, snapshot: held.order });
+      expect(after?.snapshotKey).toEqual(before?.snapshotKey);
+      expect(await eventIds(orderId)).toContain(revision(orderId, 200).eventId);
+    },
+    granted: RECORDED,
+    grantedItem: async (_before, after, orderId) => {
+      const late = revision(orderId, 200);
+      expect(after).toMatchObject({ snapshotEventId: late.eventId, snapshot: late.order });
+    },
+  },
   // the archive: version = :version
-  ((): GuardCase => {
-    let intruder: Fact;
-    let second: Fact;
-    return {
-      write: 'archive (inside recordFact)',
-      guard: 'version = :version',
-      fails: 'a fact recorded between its read and its write (version moved)',
-      steps: (orderId) => ({
-        given: async () => {
-          await archiving.recordFact(placed(orderId));
-          intruder = fact({ orderId, kind: 'shipped', occurredAt: 150 });
-          second = paid(orderId);
-        },
-        breach: async () => {
-          interleave = {
-            condition: 'version = :version',
-            run: async () => void (await ledger.recordFact(intruder)),
-          };
-        },
-        act: () => archiving.recordFact(second),
-      }),
-      // The fact is recorded all the same; the facts stay whole, none is lost, and none is archived.
-      refused: { returned: { outcome: 'recorded' } },
-      refusedItem: async (_before, after, orderId) => {
-        expect(interleave).toBeUndefined();
-        expect(after).not.toHaveProperty('archive');
-        expect(Object.keys(after ?? {}).filter((k) => k.startsWith('f#'))).toHaveLength(3);
-        expect(await facts(orderId)).toHaveLength(3);
-      },
-      granted: { returned: { outcome: 'recorded' } },
-      grantedItem: async (_before, after, orderId) => {
-        expect(after).toHaveProperty('archive');
-        expect(await facts(orderId)).toHaveLength(2);
-      },
-    };
-  })(),
+  {
+    write: 'archive (inside recordFact)',
+    guard: 'version = :version',
+    fails: 'a fact recorded between its read and its write (version moved)',
+    given: async (orderId) => {
+      await archiving.recordFact(placed(orderId));
+      return 1;
+    },
+    breach: async (orderId) => {
+      interleave = {
+        condition: 'version = :version',
+        run: async () => void (await ledger.recordFact(shipped(orderId))),
+      };
+    },
+    act: (orderId) => archiving.recordFact(paid(orderId)),
+    // The fact is recorded all the same; the facts stay whole, none is lost, and none is archived.
+    refused: RECORDED,
+    refusedItem: async (_before, after, orderId) => {
+      expect(interleave).toBeUndefined();
+      expect(after).not.toHaveProperty('archive');
+      expect(Object.keys(after ?? {}).filter((k) => k.startsWith('f#'))).toHaveLength(3);
+      expect(await eventIds(orderId)).toHaveLength(3);
+    },
+    granted: RECORDED,
+    grantedItem: async (_before, after, orderId) => {
+      expect(after).toHaveProperty('archive');
+      expect(await eventIds(orderId)).toHaveLength(2);
+    },
+  },
   // noteConflict: attribute_exists(orderId) AND NOT contains(conflictKeys, :key)
   {
     write: 'noteConflict',
     guard: 'attribute_exists(orderId)',
     fails: 'an order with no item',
-    steps: (orderId) => ({
-      given: async () => void (await ledger.recordFact(placed(orderId))),
-      breach: () => deleteItem(orderId),
-      act: () => ledger.noteConflict(orderId, conflictNote('cashier:1:2')),
-    }),
-    refused: { returned: undefined },
-    granted: { returned: undefined },
+    given: recorded,
+    breach: deleteItem,
+    act: noteConflict,
+    refused: NOTHING,
+    granted: NOTHING,
   },
   {
     write: 'noteConflict',
     guard: 'NOT contains(conflictKeys, :key)',
     fails: 'a conflict noted already (Baidu retries)',
-    steps: (orderId) => ({
-      given: async () => void (await ledger.recordFact(placed(orderId))),
-      breach: () => ledger.noteConflict(orderId, conflictNote('cashier:1:2')),
-      act: () => ledger.noteConflict(orderId, conflictNote('cashier:1:2')),
-    }),
-    refused: { returned: undefined },
-    granted: { returned: undefined },
+    given: recorded,
+    breach: noteConflict,
+    act: noteConflict,
+    refused: NOTHING,
+    granted: NOTHING,
   },
   // acquireLease: attribute_exists(orderId) AND (no lease OR expired OR ours)
   {
     write: 'acquireLease',
     guard: 'attribute_exists(orderId)',
     fails: 'an order with no item',
-    steps: (orderId) => ({
-      given: async () => void (await ledger.recordFact(placed(orderId))),
-      breach: () => deleteItem(orderId),
-      act: () => ledger.acquireLease(orderId, 'a', clock + LEASE_MS),
-    }),
+    given: recorded,
+    breach: deleteItem,
+    act: leaseForA,
     refused: { returned: 'missing' },
     granted: { returned: expect.objectContaining({ leaseOwner: 'a' }) },
   },
@@ -290,164 +288,98 @@ const GUARDS: GuardCase[] = [
     write: 'acquireLease',
     guard: 'leaseUntil < :now OR leaseOwner = :owner',
     fails: "another pusher's unexpired lease",
-    steps: (orderId) => ({
-      given: async () => void (await ledger.recordFact(placed(orderId))),
-      breach: async () => void (await ledger.acquireLease(orderId, 'b', clock + LEASE_MS)),
-      act: () => ledger.acquireLease(orderId, 'a', clock + LEASE_MS),
-    }),
+    given: recorded,
+    breach: (orderId) => ledger.acquireLease(orderId, 'b', clock + LEASE_MS),
+    act: leaseForA,
     refused: { returned: 'busy' },
     granted: { returned: expect.objectContaining({ leaseOwner: 'a' }) },
   },
   // saveAck: leaseOwner = :owner
-  {
+  ...[
+    { fails: 'a lost lease (it expired and another pusher took it)', breach: leaseTakenByB },
+    {
+      fails: 'a lease released (the push finished)',
+      breach: (orderId: string, version: number) =>
+        ledger.finishPush(orderId, 'a', version, { syncState: 'synced', attempts: 0, nextAttemptAt: clock }),
+    },
+    { fails: 'an order with no item', breach: deleteItem },
+  ].map(({ fails, breach }): GuardCase => ({
     write: 'saveAck',
     guard: 'leaseOwner = :owner',
-    fails: 'a lost lease (it expired and another pusher took it)',
-    steps: (orderId) => ({
-      given: async () => void (await leased(orderId)),
-      breach: () => leaseTakenByB(orderId),
-      act: () => ledger.saveAck(orderId, 'a', ACK),
-    }),
-    refused: { threw: 'LeaseLostError' },
-    granted: { returned: undefined },
-  },
-  ((): GuardCase => {
-    let version = 0;
-    return {
-      write: 'saveAck',
-      guard: 'leaseOwner = :owner',
-      fails: 'a lease released (the push finished)',
-      steps: (orderId) => ({
-        given: async () => void (version = await leased(orderId)),
-        breach: async () => {
-          await ledger.finishPush(orderId, 'a', version, {
-            syncState: 'synced',
-            attempts: 0,
-            nextAttemptAt: clock,
-          });
-        },
-        act: () => ledger.saveAck(orderId, 'a', ACK),
-      }),
-      refused: { threw: 'LeaseLostError' },
-      granted: { returned: undefined },
-    };
-  })(),
+    fails,
+    given: leased,
+    breach,
+    act: saveAck,
+    refused: LEASE_LOST,
+    granted: NOTHING,
+  })),
+  // finishPush: leaseOwner = :owner AND version = :version, then (stale) leaseOwner = :owner
   {
-    write: 'saveAck',
+    write: 'finishPush',
+    guard: 'version = :version',
+    fails: 'a fact recorded during the push (version moved)',
+    given: leased,
+    breach: (orderId) => ledger.recordFact(paid(orderId)),
+    act: finishSynced,
+    // Stale: the order stays pending and due; only the lease goes, and what Baidu confirmed is kept.
+    refused: { returned: 'stale' },
+    refusedItem: async (before, after) => {
+      const { leaseOwner: _owner, leaseUntil: _until, ...rest } = before ?? {};
+      expect(after).toEqual({ ...rest, ack: ACK });
+      expect(after).toMatchObject({ syncState: 'pending', syncQueue: 'pending' });
+    },
+    granted: { returned: 'ok' },
+    grantedItem: async (_before, after) => {
+      expect(after).toMatchObject({ syncState: 'synced', ack: ACK });
+      expect(after).not.toHaveProperty('leaseOwner');
+    },
+  },
+  {
+    write: 'finishPush',
+    guard: 'leaseOwner = :owner',
+    fails: 'a lost lease (another pusher holds it now)',
+    given: leased,
+    breach: leaseTakenByB,
+    act: finishSynced,
+    // Nothing at all: not the state, not the ack, and the other pusher keeps its lease.
+    refused: { returned: 'stale' },
+    refusedItem: async (before, after) => {
+      expect(after).toEqual(before);
+      expect(after).toMatchObject({ leaseOwner: 'b' });
+    },
+    granted: { returned: 'ok' },
+  },
+  {
+    write: 'finishPush',
     guard: 'leaseOwner = :owner',
     fails: 'an order with no item',
-    steps: (orderId) => ({
-      given: async () => void (await leased(orderId)),
-      breach: () => deleteItem(orderId),
-      act: () => ledger.saveAck(orderId, 'a', ACK),
-    }),
-    refused: { threw: 'LeaseLostError' },
-    granted: { returned: undefined },
+    given: leased,
+    breach: deleteItem,
+    act: finishSynced,
+    refused: { returned: 'stale' },
+    granted: { returned: 'ok' },
   },
-  // finishPush: leaseOwner = :owner AND version = :version, then (stale) leaseOwner = :owner
-  ((): GuardCase => {
-    let version = 0;
-    return {
-      write: 'finishPush',
-      guard: 'version = :version',
-      fails: 'a fact recorded during the push (version moved)',
-      steps: (orderId) => ({
-        given: async () => void (version = await leased(orderId)),
-        breach: async () => void (await ledger.recordFact(paid(orderId))),
-        act: () => ledger.finishPush(orderId, 'a', version, SYNCED_WITH_ACK),
-      }),
-      // Stale: the order stays pending and due; only the lease goes, and what Baidu confirmed is kept.
-      refused: { returned: 'stale' },
-      refusedItem: async (before, after) => {
-        const { leaseOwner: _owner, leaseUntil: _until, ...rest } = before ?? {};
-        expect(after).toEqual({ ...rest, ack: ACK });
-        expect(after).toMatchObject({ syncState: 'pending', syncQueue: 'pending' });
-      },
-      granted: { returned: 'ok' },
-      grantedItem: async (_before, after) => {
-        expect(after).toMatchObject({ syncState: 'synced', ack: ACK });
-        expect(after).not.toHaveProperty('leaseOwner');
-      },
-    };
-  })(),
-  ((): GuardCase => {
-    let version = 0;
-    return {
-      write: 'finishPush',
-      guard: 'leaseOwner = :owner',
-      fails: 'a lost lease (another pusher holds it now)',
-      steps: (orderId) => ({
-        given: async () => void (version = await leased(orderId)),
-        breach: () => leaseTakenByB(orderId),
-        act: () => ledger.finishPush(orderId, 'a', version, SYNCED_WITH_ACK),
-      }),
-      // Nothing at all: not the state, not the ack, and the other pusher keeps its lease.
-      refused: { returned: 'stale' },
-      refusedItem: async (before, after) => {
-        expect(after).toEqual(before);
-        expect(after).toMatchObject({ leaseOwner: 'b' });
-      },
-      granted: { returned: 'ok' },
-    };
-  })(),
-  ((): GuardCase => {
-    let version = 0;
-    return {
-      write: 'finishPush',
-      guard: 'leaseOwner = :owner',
-      fails: 'an order with no item',
-      steps: (orderId) => ({
-        given: async () => void (version = await leased(orderId)),
-        breach: () => deleteItem(orderId),
-        act: () => ledger.finishPush(orderId, 'a', version, SYNCED_WITH_ACK),
-      }),
-      refused: { returned: 'stale' },
-      granted: { returned: 'ok' },
-    };
-  })(),
   // revive: syncState = :dead
-  ((): GuardCase => {
-    let version = 0;
-    const dead = async (orderId: string) => {
-      version = await leased(orderId);
-      await ledger.finishPush(orderId, 'a', version, {
-        syncState: 'dead',
-        attempts: 10,
-        nextAttemptAt: clock,
-      });
-    };
-    return {
-      write: 'revive',
-      guard: 'syncState = :dead',
-      fails: 'an order that is not dead (revived already)',
-      steps: (orderId) => ({
-        given: () => dead(orderId),
-        breach: async () => void (await ledger.revive(orderId)),
-        act: () => ledger.revive(orderId),
-      }),
-      refused: { returned: false },
-      granted: { returned: true },
-      grantedItem: async (_before, after) => {
-        expect(after).toMatchObject({ syncState: 'pending', syncQueue: 'pending', attempts: 0 });
-      },
-    };
-  })(),
+  {
+    write: 'revive',
+    guard: 'syncState = :dead',
+    fails: 'an order that is not dead (revived already)',
+    given: dead,
+    breach: revive,
+    act: revive,
+    refused: { returned: false },
+    granted: { returned: true },
+    grantedItem: async (_before, after) => {
+      expect(after).toMatchObject({ syncState: 'pending', syncQueue: 'pending', attempts: 0 });
+    },
+  },
   {
     write: 'revive',
     guard: 'syncState = :dead',
     fails: 'an order with no item',
-    steps: (orderId) => ({
-      given: async () => {
-        const version = await leased(orderId);
-        await ledger.finishPush(orderId, 'a', version, {
-          syncState: 'dead',
-          attempts: 10,
-          nextAttemptAt: clock,
-        });
-      },
-      breach: () => deleteItem(orderId),
-      act: () => ledger.revive(orderId),
-    }),
+    given: dead,
+    breach: deleteItem,
+    act: revive,
     refused: { returned: false },
     granted: { returned: true },
   },
@@ -457,14 +389,13 @@ describe('the ledger conditional writes', () => {
   it.each(GUARDS)('$write: $guard fails for $fails', async (row) => {
     // Prepare
     const orderId = uniqueId('guard');
-    const steps = row.steps(orderId);
-    await steps.given();
-    await steps.breach();
+    const version = await row.given(orderId);
+    await row.breach(orderId, version);
     const before = await rawItem(orderId);
     clock += 1000;
 
     // Act
-    const answer = await answerOf(steps.act());
+    const answer = await answerOf(row.act(orderId, version));
 
     // Assess
     expect(answer).toEqual(row.refused);
@@ -476,13 +407,12 @@ describe('the ledger conditional writes', () => {
   it.each(GUARDS)('$write: $guard holds without $fails, and the write takes effect', async (row) => {
     // Prepare
     const orderId = uniqueId('guard');
-    const steps = row.steps(orderId);
-    await steps.given();
+    const version = await row.given(orderId);
     const before = await rawItem(orderId);
     clock += 1000;
 
     // Act
-    const answer = await answerOf(steps.act());
+    const answer = await answerOf(row.act(orderId, version));
 
     // Assess
     expect(answer).toEqual(row.granted);
