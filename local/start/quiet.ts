@@ -88,7 +88,8 @@ export function warningLine(entry: Json): string {
 
 /** What one line of serverless-offline's output becomes: itself, a shorter line, or nothing (undefined). */
 export function quietLine(line: string): string | undefined {
-  if (BOX.test(line) || CHATTER.some((pattern) => pattern.test(line))) return undefined;
+  // Blank lines only frame what is dropped (serverless-offline ends each invocation with one).
+  if (line.trim() === '' || BOX.test(line) || CHATTER.some((pattern) => pattern.test(line))) return undefined;
   const entry = parseObject(line);
   if (entry === undefined) return line;
   if ('_aws' in entry) return undefined; // a metrics (EMF) blob: CloudWatch's, not a person's
@@ -106,20 +107,12 @@ export interface OutputFilter {
   flush(): string;
 }
 
-/**
- * Line by line (a chunk may end mid-line); verbose passes everything through unchanged. Blank lines that
- * only framed dropped chatter are dropped too, so the quiet output has no runs of empty lines.
- */
+/** Line by line (a chunk may end mid-line); verbose passes everything through unchanged. */
 export function outputFilter(verbose: boolean): OutputFilter {
   let partial = '';
-  let lastBlank = true;
   const filterLine = (line: string): string => {
     const kept = quietLine(line);
-    if (kept === undefined) return '';
-    const blank = kept.trim() === '';
-    if (blank && lastBlank) return '';
-    lastBlank = blank;
-    return `${kept}\n`;
+    return kept === undefined ? '' : `${kept}\n`;
   };
   return {
     push(chunk) {

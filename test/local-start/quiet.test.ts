@@ -94,7 +94,8 @@ describe('quietLine', () => {
       '03:42:00 ERROR internal fault: error={"name":"TypeError"}',
     ],
     ['a WARN line with nothing else', log({ level: 'WARN', message: 'odd' }), '03:42:00 WARN odd'],
-    ['an empty line', '', ''],
+    ['an empty line', '', undefined],
+    ['a line of spaces', '   ', undefined],
   ])('%s', (_what, line, expected) => {
     expect(quietLine(line)).toBe(expected);
   });
