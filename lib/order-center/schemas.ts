@@ -5,6 +5,7 @@
  * (`Data[0].EXT.MainOrder.Products[0].Quantity`).
  */
 import * as yup from 'yup';
+import { computeOrderAmount } from '../events/amount';
 import { InvalidInputError, issuesFromYup, type FieldIssue } from '../validation';
 import {
   CATE_PHYSICAL,
@@ -20,6 +21,7 @@ import {
   type OrderData,
   type Payment,
   type PaymentMethod,
+  type PaymentSpecInfo,
   type Product,
   type SubStatus,
   type UpdateMainInfoItem,
@@ -270,7 +272,22 @@ const payment = once(() =>
   }).defined(required),
 );
 
-type AmountInputs = Parameters<typeof expectedPaymentAmount>[0];
+interface MainAmountInputs {
+  Products: Pick<Product, 'PayPrice' | 'Quantity'>[];
+  Payment: Pick<Payment, 'PaymentInfo' | 'PreferentialInfo'>;
+}
+
+const specLines = (lines: PaymentSpecInfo[] | undefined) =>
+  lines?.map((line) => ({ amount: line.Value, quantity: line.Quantity }));
+
+/** Payment.Amount as the API page defines it: the merchant's one formula, read over Baidu's field names. */
+function expectedPaymentAmount(main: MainAmountInputs): number {
+  return computeOrderAmount({
+    items: main.Products.map((p) => ({ payPrice: p.PayPrice, quantity: p.Quantity })),
+    fees: specLines(main.Payment.PaymentInfo),
+    discounts: specLines(main.Payment.PreferentialInfo),
+  });
+}
 
 function isPricedLine(value: unknown, price: 'PayPrice' | 'Value'): boolean {
   return isRecord(value) && isInt(value[price]) && isInt(value.Quantity);
@@ -281,7 +298,7 @@ function isOptionalLines(value: unknown): boolean {
 }
 
 /** Only well-typed figures are summed: anything else already has its own issue. */
-function hasAmountInputs(main: unknown): main is AmountInputs & { Payment: { Amount: number } } {
+function hasAmountInputs(main: unknown): main is MainAmountInputs & { Payment: { Amount: number } } {
   if (!isRecord(main) || !isRecord(main.Payment) || !Array.isArray(main.Products)) return false;
   const { Payment: pay, Products: products } = main;
   return (
@@ -654,18 +671,6 @@ function fastCheck(call: OrderCenterCall): Check {
 
 // ---------------------------------------------------------------------------------------------
 // Public functions
-
-/** Payment.Amount as the API page defines it, in fen. */
-export function expectedPaymentAmount(main: {
-  Products: Product[];
-  Payment: Pick<Payment, 'PaymentInfo' | 'PreferentialInfo'>;
-}): number {
-  let amount = 0;
-  for (const p of main.Products) amount += p.PayPrice * p.Quantity;
-  for (const fee of main.Payment.PaymentInfo ?? []) amount += fee.Value * fee.Quantity;
-  for (const discount of main.Payment.PreferentialInfo ?? []) amount -= discount.Value * discount.Quantity;
-  return amount;
-}
 
 const VALIDATE_OPTIONS: yup.ValidateOptions = { abortEarly: false, strict: true, disableStackTrace: true };
 

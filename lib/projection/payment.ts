@@ -1,6 +1,6 @@
 import type { AmountLine, Fact, OrderSnapshot, PaymentMethodName } from '../events/types';
-import { expectedPaymentAmount } from '../order-center/schemas';
-import type { Payment, PaymentMethod, PaymentSpecInfo, Product } from '../order-center/types';
+import { computeOrderAmount } from '../events/amount';
+import type { Payment, PaymentMethod, PaymentSpecInfo } from '../order-center/types';
 import type { Anomaly } from './types';
 
 const PAYMENT_METHOD: Readonly<Record<PaymentMethodName, PaymentMethod>> = {
@@ -15,14 +15,14 @@ function toSpecInfo(lines: readonly AmountLine[]): PaymentSpecInfo[] {
   return lines.map((line) => ({ Name: line.name, Value: line.amount, Quantity: line.quantity }));
 }
 
-/** Method, fees and discounts from the snapshot; Amount computed from them and the products, never trusted. */
-export function paymentTerms(snapshot: OrderSnapshot, products: Product[]): PaymentTerms {
+/** Method, fees and discounts from the snapshot; Amount computed from them and its items (the products sent), never trusted. */
+export function paymentTerms(snapshot: OrderSnapshot): PaymentTerms {
   const terms: PaymentTerms = { Method: PAYMENT_METHOD[snapshot.paymentMethod ?? 'online'], Amount: 0 };
   if (snapshot.fees !== undefined && snapshot.fees.length > 0) terms.PaymentInfo = toSpecInfo(snapshot.fees);
   if (snapshot.discounts !== undefined && snapshot.discounts.length > 0) {
     terms.PreferentialInfo = toSpecInfo(snapshot.discounts);
   }
-  terms.Amount = expectedPaymentAmount({ Products: products, Payment: terms });
+  terms.Amount = computeOrderAmount(snapshot);
   return terms;
 }
 

@@ -75,7 +75,7 @@ export function project(orderId: string, facts: readonly Fact[], config: Project
 
   const status = new StatusFold();
   const products = snapshot.items.map(toProduct);
-  const terms = paymentTerms(snapshot, products);
+  const terms = paymentTerms(snapshot);
   const payments = new PaymentFold(terms.Amount, snapshotAmounts(ordered, terms.Amount));
   // Facts come in occurredAt order, so the last one applied is the latest change.
   let mainChangedAt = 0;

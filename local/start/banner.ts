@@ -1,5 +1,5 @@
 import type { ServicePorts } from './options';
-import { PORT_ENV, RECONCILE_MINUTES_ENV } from './options';
+import { PORT_ENV, RECONCILE_MINUTES_ENV, VERBOSE_ENV } from './options';
 import type { HttpRoute } from './routes';
 import type { LocalServiceUrls } from './service';
 
@@ -11,6 +11,8 @@ export interface BannerInput {
   reconcileFunctionName: string;
   tableName: string;
   reconcileEveryMinutes: number;
+  /** whether all of serverless-offline's output is shown (LOCAL_VERBOSE=1), or one line per request, run, warning */
+  verbose?: boolean;
   webhookSecret: string;
   /** paths as the merchant should type them (relative to the repository) */
   files: { webhookSecret: string; cashierPrivateKey: string; cashierPublicKey: string; env: string };
@@ -42,6 +44,9 @@ export function startBanner(input: BannerInput): string {
     `  SSM stand-in         ${urls.ssm}`,
     '',
     `  Schedules (serverless-offline): reconcile ${every} (${RECONCILE_MINUTES_ENV}), rotateToken daily at 00:00.`,
+    input.verbose
+      ? `  Output: everything serverless-offline and the functions print (${VERBOSE_ENV}=1).`
+      : `  Output: one line per request, per reconcile run and per warning; ${VERBOSE_ENV}=1 shows everything.`,
     `  Ports: ${PORT_ENV.http}=${ports.http} ${PORT_ENV.lambda}=${ports.lambda} ${PORT_ENV.orderCenter}=${ports.orderCenter} ${PORT_ENV.ssm}=${ports.ssm} ${PORT_ENV.dynamo}=${ports.dynamo}`,
     '',
     'Local secrets of this run (new on every start; for signing test requests, never used anywhere else):',

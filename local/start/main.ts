@@ -4,23 +4,30 @@
  * HTTP route and both schedules in its own process group. Prints where everything is once it answers;
  * Ctrl-C (or SIGTERM) stops all of it and exits 0.
  *
+ * Refuses, before starting anything or writing a secret, when another npm start holds the secrets folder
+ * (naming its pid) or any port is taken (naming every one). Quiet by default: serverless-offline's output
+ * is shown through outputFilter (one line per request, per reconcile run, per warning).
+ *
  * Env: LOCAL_HTTP_PORT (3000), LOCAL_LAMBDA_PORT (3002), LOCAL_ORDER_CENTER_PORT (4010), LOCAL_SSM_PORT
- * (4011), LOCAL_DYNAMO_PORT (4012), LOCAL_RECONCILE_MINUTES (1), LOCAL_SECRETS_DIR (.local).
+ * (4011), LOCAL_DYNAMO_PORT (4012), LOCAL_RECONCILE_MINUTES (1), LOCAL_SECRETS_DIR (.local), LOCAL_VERBOSE (0).
  */
 import path from 'node:path';
 import { InvalidInputError } from '../../lib/validation';
 import { startBanner } from './banner';
 import { OfflineStartError, SERVICE_ROOT } from './offline';
 import { startOptionsFromEnv } from './options';
-import { PortInUseError } from './ports';
+import { busyPorts, PortInUseError } from './ports';
+import { outputFilter } from './quiet';
+import { AnotherStartError, claimStart, runningStart } from './running';
 import { writeLocalEnv, writeLocalSecrets } from './secrets';
-import { startLocalService, type LocalService } from './service';
+import { LOCAL_HOST, startLocalService, type LocalService } from './service';
 
 const out = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
 /** Errors a merchant can act on are one clear line; anything else keeps its stack. */
 function describe(err: unknown): string {
-  if (err instanceof PortInUseError || err instanceof InvalidInputError) return `npm start: ${err.message}`;
+  if (err instanceof PortInUseError || err instanceof InvalidInputError || err instanceof AnotherStartError)
+    return `npm start: ${err.message}`;
   // Its output was shown as it came: the first line says what happened, the reason is just above.
   if (err instanceof OfflineStartError)
     return `npm start: ${err.message.split('\n')[0]} (its output is above)`;
@@ -54,23 +61,33 @@ async function main(): Promise<void> {
   // Before anything starts, so a Ctrl-C during bundling still stops what is up. SIGHUP: the terminal closed.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, shutdown);
 
+  const secretsDir = path.resolve(SERVICE_ROOT, process.env.LOCAL_SECRETS_DIR || '.local');
+  const shown = (file: string) => path.relative(process.cwd(), file) || file;
+  // Everything in the way, said at once: another npm start on this secrets folder, and every taken port.
+  const [other, busy] = await Promise.all([runningStart(secretsDir), busyPorts(options.ports, LOCAL_HOST)]);
+  if (other !== undefined) throw new AnotherStartError(other, busy, shown(secretsDir));
+  const [firstBusy, ...moreBusy] = busy;
+  if (firstBusy !== undefined) throw new PortInUseError([firstBusy, ...moreBusy]);
+  // Ours from here until exit (any exit: Ctrl-C, a crash, a failed start).
+  const claim = await claimStart(secretsDir, options.ports);
+  process.once('exit', () => claim.release());
+
   out(
     'Starting dynalite, the SSM stand-in, the local Order Center and serverless-offline (bundling first)...',
   );
+  const shownOutput = outputFilter(options.verbose);
   const service = await startLocalService({
     ports: options.ports,
     reconcileEveryMinutes: options.reconcileEveryMinutes,
-    onOutput: (chunk) => process.stdout.write(chunk),
+    onOutput: (chunk) => process.stdout.write(shownOutput.push(chunk)),
   });
   running.service = service;
-  const secretsDir = path.resolve(SERVICE_ROOT, process.env.LOCAL_SECRETS_DIR || '.local');
   const files = await writeLocalSecrets(secretsDir, service.stack.secrets);
   // serverless invoke local from another terminal: the stand-ins' endpoints (and the Lambda endpoint)
   const envFile = await writeLocalEnv(secretsDir, {
     ...service.stack.env,
     AWS_ENDPOINT_URL_LAMBDA: service.urls.lambda,
   });
-  const shown = (file: string) => path.relative(process.cwd(), file) || file;
   out(
     startBanner({
       urls: service.urls,
@@ -79,6 +96,7 @@ async function main(): Promise<void> {
       reconcileFunctionName: service.functionName('reconcile'),
       tableName: service.stack.tableName,
       reconcileEveryMinutes: options.reconcileEveryMinutes,
+      verbose: options.verbose,
       webhookSecret: service.stack.secrets.webhookSecret,
       files: {
         webhookSecret: shown(files.webhookSecret),

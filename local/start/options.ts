@@ -47,11 +47,15 @@ export const PORT_ROLE: Readonly<Record<PortName, string>> = {
 
 export const RECONCILE_MINUTES_ENV = 'LOCAL_RECONCILE_MINUTES';
 export const DEFAULT_RECONCILE_MINUTES = 1;
+/** 1: show all of serverless-offline's output (its banner, REPORT lines, metrics, INFO logs); default 0. */
+export const VERBOSE_ENV = 'LOCAL_VERBOSE';
 
 export interface StartOptions {
   ports: ServicePorts;
   /** how often serverless-offline runs reconcile on its schedule */
   reconcileEveryMinutes: number;
+  /** all of serverless-offline's output, instead of one line per request, per reconcile run, per warning */
+  verbose: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -78,7 +82,8 @@ function integerFromEnv(
 }
 
 /**
- * `npm start`'s settings: the ports (LOCAL_*_PORT) and the reconcile schedule (LOCAL_RECONCILE_MINUTES).
+ * `npm start`'s settings: the ports (LOCAL_*_PORT), the reconcile schedule (LOCAL_RECONCILE_MINUTES) and
+ * how much of serverless-offline's output to show (LOCAL_VERBOSE).
  * Throws InvalidInputError naming every variable that is wrong, and ports given twice.
  */
 export function startOptionsFromEnv(env: Env): StartOptions {
@@ -111,8 +116,9 @@ export function startOptionsFromEnv(env: Env): StartOptions {
     [1, 59],
     issues,
   );
+  const verbose = integerFromEnv(env, VERBOSE_ENV, 0, [0, 1], issues) === 1;
   if (issues.length > 0) throw new InvalidInputError(issues, 'invalid settings');
-  return { ports, reconcileEveryMinutes };
+  return { ports, reconcileEveryMinutes, verbose };
 }
 
 /** serverless.yml's `rate(...)` for a number of minutes, singular when it is one. */

@@ -1,17 +1,39 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { PORT_ENV, PORT_NAMES, PORT_ROLE, type PortName, type ServicePorts } from './options';
 
-/** A listener cannot have its port: the message names the port, what wanted it and how to move it. */
+/** A fixed port some listener cannot have, and which listener wanted it. */
+export interface BusyPort {
+  port: number;
+  portName: PortName;
+}
+
+/** "3000 (the HTTP API (serverless-offline), LOCAL_HTTP_PORT)" */
+export const describeBusyPort = ({ port, portName }: BusyPort): string =>
+  `${port} (${PORT_ROLE[portName]}, ${PORT_ENV[portName]})`;
+
+/** How to move every listener named: "LOCAL_HTTP_PORT=<another port> LOCAL_SSM_PORT=<another port> npm start" */
+export const moveCommand = (busy: readonly BusyPort[]): string =>
+  `${busy.map((b) => `${PORT_ENV[b.portName]}=<another port>`).join(' ')} npm start`;
+
+/**
+ * Listeners cannot have their ports: the message names every such port at once, what wanted it and how to
+ * move it. `port` and `portName` are the first of them.
+ */
 export class PortInUseError extends Error {
   override readonly name = 'PortInUseError';
-  constructor(
-    readonly port: number,
-    readonly portName: PortName,
-  ) {
+  readonly port: number;
+  readonly portName: PortName;
+  constructor(readonly busy: readonly [BusyPort, ...BusyPort[]]) {
+    const [first] = busy;
     super(
-      `port ${port} on 127.0.0.1 is in use, so ${PORT_ROLE[portName]} cannot listen there. Stop whatever ` +
-        `holds it (an earlier npm start?), or move it: ${PORT_ENV[portName]}=<another port> npm start`,
+      busy.length === 1
+        ? `port ${first.port} on 127.0.0.1 is in use, so ${PORT_ROLE[first.portName]} cannot listen there. Stop ` +
+            `whatever holds it (an earlier npm start?), or move it: ${moveCommand(busy)}`
+        : `ports ${busy.map(describeBusyPort).join(', ')} on 127.0.0.1 are in use. Stop whatever holds ` +
+            `them (an earlier npm start?), or move them: ${moveCommand(busy)}`,
     );
+    this.port = first.port;
+    this.portName = first.portName;
   }
 }
 
@@ -31,20 +53,28 @@ function probe(host: string, port: number): Promise<number> {
   });
 }
 
-/**
- * Fails fast with PortInUseError for the first fixed port that is taken, before anything starts: better
- * than a stand-in half up and serverless-offline failing after a minute of bundling. Port 0 is skipped.
- */
-export async function assertPortsFree(ports: ServicePorts, host = '127.0.0.1'): Promise<void> {
-  for (const name of PORT_NAMES) {
-    if (ports[name] === 0) continue;
+/** Every fixed port of `ports` that something already listens on (port 0, any free port, is skipped). */
+export async function busyPorts(ports: ServicePorts, host = '127.0.0.1'): Promise<BusyPort[]> {
+  const busy: BusyPort[] = [];
+  for (const portName of PORT_NAMES) {
+    if (ports[portName] === 0) continue;
     try {
-      await probe(host, ports[name]);
+      await probe(host, ports[portName]);
     } catch (err) {
-      if (isAddressInUse(err)) throw new PortInUseError(ports[name], name);
-      throw err;
+      if (!isAddressInUse(err)) throw err;
+      busy.push({ port: ports[portName], portName });
     }
   }
+  return busy;
+}
+
+/**
+ * Fails fast with PortInUseError naming every fixed port that is taken, before anything starts: better than
+ * a stand-in half up and serverless-offline failing after a minute of bundling, and than one port a try.
+ */
+export async function assertPortsFree(ports: ServicePorts, host = '127.0.0.1'): Promise<void> {
+  const [first, ...rest] = await busyPorts(ports, host);
+  if (first !== undefined) throw new PortInUseError([first, ...rest]);
 }
 
 /** The listen() failure as PortInUseError when it is one, so a race lost after assertPortsFree reads the same. */
@@ -52,7 +82,7 @@ export function asPortInUse(err: unknown, ports: ServicePorts): unknown {
   if (!isAddressInUse(err)) return err;
   const port = (err as NodeJS.ErrnoException & { port?: number }).port;
   const name = PORT_NAMES.find((candidate) => ports[candidate] === port);
-  return name === undefined ? err : new PortInUseError(ports[name], name);
+  return name === undefined ? err : new PortInUseError([{ port: ports[name], portName: name }]);
 }
 
 /** `count` distinct ports that were free a moment ago (for listeners that must be told a number). */

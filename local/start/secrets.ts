@@ -19,14 +19,19 @@ export function localSecretFiles(dir: string): LocalSecretFiles {
   };
 }
 
+/** Makes the folder (owner only) with its own .gitignore, before anything is written in it. */
+export async function prepareLocalDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFile(path.join(dir, '.gitignore'), '# written by npm start: local secrets, never commit\n*\n');
+}
+
 /**
  * Writes the local stack's secrets (readable by the owner only). The folder carries its own .gitignore,
  * so whatever is written there can never be committed, whatever the repository's .gitignore says.
  */
 export async function writeLocalSecrets(dir: string, secrets: LocalSecrets): Promise<LocalSecretFiles> {
   const files = localSecretFiles(dir);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeFile(path.join(dir, '.gitignore'), '# written by npm start: local secrets, never commit\n*\n');
+  await prepareLocalDir(dir);
   const secret = { mode: 0o600 } as const;
   await writeFile(files.webhookSecret, secrets.webhookSecret, secret);
   await writeFile(files.cashierPrivateKey, secrets.cashierPrivateKeyPem, secret);

@@ -58,4 +58,13 @@ describe('startBanner', () => {
   it('says "every minute" for one', () => {
     expect(startBanner({ ...input, reconcileEveryMinutes: 1 })).toContain('reconcile every minute (');
   });
+
+  it('says how much output follows, and how to see all of it', () => {
+    expect(startBanner(input)).toContain(
+      'one line per request, per reconcile run and per warning; LOCAL_VERBOSE=1',
+    );
+    expect(startBanner({ ...input, verbose: true })).toContain(
+      'everything serverless-offline and the functions print',
+    );
+  });
 });

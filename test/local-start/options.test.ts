@@ -25,6 +25,7 @@ describe('startOptionsFromEnv', () => {
     expect(options).toEqual({
       ports: { orderCenter: 4010, ssm: 4011, dynamo: 4012, http: 3000, lambda: 3002 },
       reconcileEveryMinutes: DEFAULT_RECONCILE_MINUTES,
+      verbose: false,
     });
     expect(options.ports).toEqual(DEFAULT_PORTS);
   });
@@ -59,6 +60,8 @@ describe('startOptionsFromEnv', () => {
     ['LOCAL_RECONCILE_MINUTES', '0'],
     ['LOCAL_RECONCILE_MINUTES', '60'],
     ['LOCAL_RECONCILE_MINUTES', 'often'],
+    ['LOCAL_VERBOSE', 'yes'],
+    ['LOCAL_VERBOSE', '2'],
   ])('refuses %s=%s, naming the variable and the value', (name, value) => {
     // Act
     const issues = issuesOf({ [name]: value });
@@ -92,6 +95,13 @@ describe('startOptionsFromEnv', () => {
 
   it('reads the reconcile schedule in minutes', () => {
     expect(startOptionsFromEnv({ LOCAL_RECONCILE_MINUTES: '15' }).reconcileEveryMinutes).toBe(15);
+  });
+
+  it.each([
+    ['1', true],
+    ['0', false],
+  ])('reads LOCAL_VERBOSE=%s as %s', (value, verbose) => {
+    expect(startOptionsFromEnv({ LOCAL_VERBOSE: value }).verbose).toBe(verbose);
   });
 });
 

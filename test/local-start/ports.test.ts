@@ -68,6 +68,30 @@ describe('assertPortsFree', () => {
     expect(error.message).toContain(`${envVar}=<another port> npm start`);
   });
 
+  it('names every taken port at once, each with its role and its variable', async () => {
+    // Prepare
+    const second = await listen();
+    const [a, b] = [portOf(held), portOf(second)];
+
+    // Act
+    const failure = await assertPortsFree(portsWith({ http: a, dynamo: b })).catch((err: unknown) => err);
+    await close(second);
+
+    // Assess
+    expect(failure).toBeInstanceOf(PortInUseError);
+    const error = failure as PortInUseError;
+    expect(error.busy).toEqual([
+      { port: b, portName: 'dynamo' },
+      { port: a, portName: 'http' },
+    ]);
+    expect(error.message).toContain(
+      `ports ${b} (DynamoDB (dynalite), LOCAL_DYNAMO_PORT), ${a} (the HTTP API`,
+    );
+    expect(error.message).toContain(
+      'LOCAL_DYNAMO_PORT=<another port> LOCAL_HTTP_PORT=<another port> npm start',
+    );
+  });
+
   it('skips port 0 (any free port)', async () => {
     await expect(assertPortsFree({ ...portsWith({}), http: 0, lambda: 0 })).resolves.toBeUndefined();
   });

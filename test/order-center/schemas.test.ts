@@ -2,18 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import * as yup from 'yup';
-import {
-  assertCallBody,
-  callBodySchemas,
-  expectedPaymentAmount,
-  validateCallBody,
-} from '../../lib/order-center/schemas';
-import {
-  ORDER_CENTER_CALLS,
-  type OrderCenterCall,
-  type PaymentSpecInfo,
-  type Product,
-} from '../../lib/order-center/types';
+import { assertCallBody, callBodySchemas, validateCallBody } from '../../lib/order-center/schemas';
+import { ORDER_CENTER_CALLS, type OrderCenterCall } from '../../lib/order-center/types';
 import { InvalidInputError, issuesFromYup, type FieldIssue } from '../../lib/validation';
 
 // ---------------------------------------------------------------------------------------------
@@ -1059,61 +1049,6 @@ describe('assertCallBody', () => {
     const body: unknown = structuredClone(VALID[USS]);
     assertCallBody(USS, body);
     expect(body.Data[0].EXT.SubsOrder.Items.map((i) => i.SubStatus)).toEqual([400, 400]);
-  });
-});
-
-describe('expectedPaymentAmount', () => {
-  const product = (PayPrice: number, Quantity: number): Product => ({
-    ID: 'p',
-    Name: 'n',
-    Quantity,
-    Price: PayPrice,
-    PayPrice,
-  });
-  const line = (Value: number, Quantity: number): PaymentSpecInfo => ({ Name: 'x', Value, Quantity });
-  interface AmountCase {
-    products: Product[];
-    fees?: PaymentSpecInfo[];
-    discounts?: PaymentSpecInfo[];
-    expected: number;
-  }
-
-  it.each([
-    { rule: 'one product', products: [product(2390, 1)], expected: 2390 },
-    { rule: 'quantities multiply', products: [product(2390, 3), product(450, 2)], expected: 8070 },
-    {
-      rule: 'fees add, discounts subtract',
-      products: [product(2390, 1)],
-      fees: [line(100, 1)],
-      discounts: [line(100, 1)],
-      expected: 2390,
-    },
-    {
-      rule: 'fees and discounts count per quantity',
-      products: [product(1000, 2)],
-      fees: [line(50, 2)],
-      discounts: [line(30, 3)],
-      expected: 2010,
-    },
-    { rule: 'empty lines', products: [product(1, 1)], fees: [], discounts: [], expected: 1 },
-    {
-      rule: 'a discount beyond the price goes negative',
-      products: [product(100, 1)],
-      discounts: [line(150, 1)],
-      expected: -50,
-    },
-  ])('$rule', ({ products, fees, discounts, expected }: AmountCase) => {
-    expect(
-      expectedPaymentAmount({
-        Products: products,
-        Payment: { PaymentInfo: fees, PreferentialInfo: discounts },
-      }),
-    ).toBe(expected);
-  });
-
-  it("agrees with the page's own example", () => {
-    const main = valueAt(page('add-main-info'), MAIN) as Parameters<typeof expectedPaymentAmount>[0];
-    expect(expectedPaymentAmount(main)).toBe(2390);
   });
 });
 

@@ -10,15 +10,20 @@ import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { lifecycle, seeded, shuffle } from '../helpers/lifecycles';
 import { startStackForHandlers } from '../helpers/stack';
+import { captureLogs } from '../http/helpers';
 
 let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
 let deps: SyncDependencies;
+/** The handler's JSON log lines and metrics, kept out of jest's output. */
+let logs: ReturnType<typeof captureLogs>;
 
 beforeAll(async () => {
   stack = await startStackForHandlers();
+  logs = captureLogs();
 });
 
 afterAll(async () => {
+  logs.restore();
   await stack.stopAndRestore();
 });
 

@@ -8,14 +8,19 @@ import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { lifecycle, seeded } from '../helpers/lifecycles';
 import { startStackForHandlers } from '../helpers/stack';
+import { captureLogs } from '../http/helpers';
 
 let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
+/** The handlers' JSON log lines and metrics, kept out of jest's output (and read where they matter). */
+let logs: ReturnType<typeof captureLogs>;
 
 beforeAll(async () => {
   stack = await startStackForHandlers();
+  logs = captureLogs();
 });
 
 afterAll(async () => {
+  logs.restore();
   await stack.stopAndRestore();
 });
 
@@ -63,6 +68,11 @@ describe('the access token expiring in the middle of a run of pushes', () => {
     expect(stack.ssm.requests.filter((r) => r.target === 'GetParameter').length).toBeGreaterThan(1);
     expect(stack.orderCenter.requests.filter((r) => r.call === 'oauth/token')).toHaveLength(1);
     expect(rotated).toMatchObject({ parameter: stack.env.ACCESS_TOKEN_PARAM, expiresAt: expect.any(String) });
+    // The rotation is logged, and the token it stored never is.
+    expect(logs.lines()).toContainEqual(expect.objectContaining({ message: 'access token rotated' }));
+    const token = stack.ssm.get(stack.env.ACCESS_TOKEN_PARAM!);
+    expect(token).toBeTruthy();
+    expect(logs.text()).not.toContain(token);
     expect(summary).toMatchObject({ due: 5, confirmed: 5 });
     expect(mismatches(stack.orderCenter, byOrder, stack.appKey)).toEqual([]);
   });
