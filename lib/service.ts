@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { KeyObject } from 'node:crypto';
+import { awsClientSettings, type ClientRole } from './aws-clients';
 import { cachedValue, type CachedValue } from './cached-value';
 import { loadConfig, type Config } from './config';
 import { loadCashierPublicKey } from './events';
@@ -25,6 +26,8 @@ export interface Service {
 }
 
 export interface ServiceOverrides {
+  /** whose timeouts the AWS clients get (lib/aws-clients); default webhook */
+  role?: ClientRole;
   dynamo?: DynamoDBClient;
   ssm?: SSMClient;
   fetch?: typeof fetch;
@@ -32,9 +35,14 @@ export interface ServiceOverrides {
 
 /** Wires the service from a configuration. AWS endpoints come from the SDK's own settings (AWS_ENDPOINT_URL_*). */
 export function createService(config: Config, overrides: ServiceOverrides = {}): Service {
-  const ssm = overrides.ssm ?? new SSMClient({});
-  const dynamo = overrides.dynamo ?? new DynamoDBClient({});
-  const ledger = createDynamoLedger({ client: dynamo, tableName: config.ledgerTable });
+  const settings = awsClientSettings(overrides.role ?? 'webhook');
+  const ssm = overrides.ssm ?? new SSMClient(settings);
+  const dynamo = overrides.dynamo ?? new DynamoDBClient(settings);
+  const ledger = createDynamoLedger({
+    client: dynamo,
+    tableName: config.ledgerTable,
+    shards: config.syncShards,
+  });
   const tokens = createSsmTokenProvider({ ssm, parameterName: config.accessTokenParam });
   const client = createOrderCenterClient({
     baseUrl: config.orderCenterBaseUrl,
@@ -60,9 +68,12 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
 
 let current: Service | undefined;
 
-/** The container's service: configuration read (and checked) on first use, then kept. */
-export function getService(): Service {
-  current ??= createService(loadConfig());
+/**
+ * The container's service: configuration read (and checked) on first use, then kept. A Lambda container
+ * runs one function, so the first caller's role (the AWS clients' timeouts) is the container's.
+ */
+export function getService(role: ClientRole = 'webhook'): Service {
+  current ??= createService(loadConfig(), { role });
   return current;
 }
 

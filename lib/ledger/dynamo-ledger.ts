@@ -9,26 +9,37 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Fact } from '../events/types';
 import type { OrderData } from '../order-center/types';
+import { allKeys, DEFAULT_SYNC_SHARDS, queueKeyOf, shardKeys } from './shard';
 import {
   LeaseLostError,
   LedgerUnavailableError,
   type Ledger,
+  type AnomalyPage,
   type LedgerItem,
   type PushEnd,
   type QueueEntry,
   type QueueName,
   type QueuePage,
+  type QueueQuery,
   type RecordedAnomaly,
   type RecordResult,
 } from './types';
 
-export const SYNC_QUEUE_INDEX = 'bySyncQueue';
+/** The sharded sync queue: hash key queueShard = `<state>#<shard>`, range key nextAttemptAt. */
+export const QUEUE_SHARD_INDEX = 'byQueueShard';
+/**
+ * The first release's queue index (hash key syncQueue = `<state>`): read only, for items written before
+ * the upgrade; every write moves an item to the sharded index. Dropped from serverless.yml a release later.
+ */
+export const LEGACY_QUEUE_INDEX = 'bySyncQueue';
 /** Facts live in top-level attributes named f#<eventId>: one conditional SET records one, no map to create first. */
 const FACT_PREFIX = 'f#';
 
 export interface DynamoLedgerOptions {
   client: DynamoDBClient;
   tableName: string;
+  /** SYNC_SHARDS; default 16 */
+  shards?: number;
   /** epoch ms */
   now?: () => number;
 }
@@ -73,14 +84,44 @@ function toItem(raw: Record<string, unknown>): LedgerItem {
   };
 }
 
-function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+/** Where a queue page stopped: the key's place in the list of keys, and DynamoDB's own position in it. */
+interface QueueCursor {
+  k: number;
+  e?: Record<string, unknown>;
 }
 
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  return cursor
-    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
-    : undefined;
+/** A cursor that is not one of ours: the caller passed something else (operators type them). */
+export class BadCursorError extends Error {
+  override readonly name = 'BadCursorError';
+}
+
+export function encodeCursor(position: unknown): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+export function decodeCursor<T>(cursor: string, valid: (value: unknown) => value is T): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new BadCursorError('cursor is not one this service returned');
+  }
+  if (!valid(parsed)) throw new BadCursorError('cursor is not one this service returned');
+  return parsed;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isQueueCursor = (value: unknown): value is QueueCursor =>
+  isRecord(value) &&
+  Number.isInteger(value.k) &&
+  (value.k as number) >= 0 &&
+  (value.e === undefined || isRecord(value.e));
+
+/** The state part of a queue key (`pending#3` -> pending; a legacy `pending` as it is). */
+function stateOf(key: unknown): QueueName {
+  return String(key).split('#')[0] as QueueName;
 }
 
 /** The ledger on DynamoDB: one item per order, every write a single conditional UpdateItem. */
@@ -90,6 +131,8 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
   });
   const table = options.tableName;
   const now = options.now ?? (() => Date.now());
+  const shards = options.shards ?? DEFAULT_SYNC_SHARDS;
+  const keyOf = (queue: QueueName, orderId: string) => queueKeyOf(queue, orderId, shards);
 
   async function update(
     input: Omit<UpdateCommandInput, 'TableName'>,
@@ -114,17 +157,25 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
 
     async recordFact(fact) {
       const at = now();
-      const names: Record<string, string> = { '#f': `${FACT_PREFIX}${fact.eventId}`, '#q': 'syncQueue' };
+      const names: Record<string, string> = {
+        '#f': `${FACT_PREFIX}${fact.eventId}`,
+        '#q': 'queueShard',
+        '#legacy': 'syncQueue',
+      };
       const values: Record<string, unknown> = {
         ':fact': fact,
         ':pending': 'pending',
+        ':key': keyOf('pending', fact.orderId),
         ':at': at,
         ':zero': 0,
         ':one': 1,
       };
+      // A new fact makes the order due, but never sooner than a backoff it is in (nextAttemptAt and
+      // attempts are kept when set: a synced or failed order's nextAttemptAt is already past). The
+      // index entry changes only when the order enters the queue: nothing in it changes on every write.
       let set =
-        'SET #f = :fact, syncState = :pending, #q = :pending, nextAttemptAt = :at, attempts = :zero, ' +
-        'updatedAt = :at, createdAt = if_not_exists(createdAt, :at)';
+        'SET #f = :fact, syncState = :pending, #q = :key, nextAttemptAt = if_not_exists(nextAttemptAt, :at), ' +
+        'attempts = if_not_exists(attempts, :zero), updatedAt = :at, createdAt = if_not_exists(createdAt, :at)';
       if (fact.order) {
         set += ', openId = :openId';
         values[':openId'] = fact.order.openId;
@@ -132,7 +183,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
       try {
         const attributes = await update({
           Key: { orderId: fact.orderId },
-          UpdateExpression: `${set} REMOVE lastError ADD version :one`,
+          UpdateExpression: `${set} REMOVE lastError, #legacy ADD version :one`,
           ConditionExpression: 'attribute_not_exists(#f)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -187,10 +238,11 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         ':at': now(),
       };
       const set = ['syncState = :state', 'attempts = :attempts', 'nextAttemptAt = :next', 'updatedAt = :at'];
-      const remove = ['leaseOwner', 'leaseUntil'];
+      const remove = ['leaseOwner', 'leaseUntil', '#legacy'];
       if (end.syncState === 'synced') remove.push('#q');
       else {
-        set.push('#q = :state');
+        set.push('#q = :key');
+        values[':key'] = keyOf(end.syncState, orderId);
       }
       if (end.lastError) {
         set.push('lastError = :error');
@@ -209,7 +261,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
           Key: { orderId },
           UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
           ConditionExpression: 'leaseOwner = :owner AND version = :version',
-          ExpressionAttributeNames: { '#q': 'syncQueue' },
+          ExpressionAttributeNames: { '#q': 'queueShard', '#legacy': 'syncQueue' },
           ExpressionAttributeValues: values,
         });
         return 'ok';
@@ -230,54 +282,74 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
       return 'stale';
     },
 
-    async queryQueue(queue: QueueName, queryOptions = {}): Promise<QueuePage> {
-      const values: Record<string, unknown> = { ':q': queue };
-      let condition = '#q = :q';
-      if (queryOptions.dueBy !== undefined) {
-        condition += ' AND nextAttemptAt <= :due';
-        values[':due'] = queryOptions.dueBy;
-      }
+    async queryQueue(queue: QueueName, query: QueueQuery = {}): Promise<QueuePage> {
+      const keys = query.shard === undefined ? allKeys(queue, shards) : shardKeys(queue, query.shard, shards);
+      const limit = query.limit ?? 100;
+      let at: QueueCursor = query.cursor ? decodeCursor(query.cursor, isQueueCursor) : { k: 0 };
+      const entries: QueueEntry[] = [];
       try {
-        const out = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: SYNC_QUEUE_INDEX,
-            KeyConditionExpression: condition,
-            ExpressionAttributeNames: { '#q': 'syncQueue' },
-            ExpressionAttributeValues: values,
-            Limit: queryOptions.limit ?? 100,
-            ExclusiveStartKey: decodeCursor(queryOptions.cursor),
-          }),
-        );
-        const entries = (out.Items ?? []).map((raw) => ({ ...raw }) as unknown as QueueEntry);
-        return { entries, cursor: encodeCursor(out.LastEvaluatedKey) };
+        // One key after the other, until the page is full or the keys run out.
+        for (let key = keys[at.k]; key && entries.length < limit; key = keys[at.k]) {
+          const attribute = key.index === 'sharded' ? 'queueShard' : 'syncQueue';
+          const values: Record<string, unknown> = { ':q': key.value };
+          let condition = '#q = :q';
+          if (query.dueBy !== undefined) {
+            condition += ' AND nextAttemptAt <= :due';
+            values[':due'] = query.dueBy;
+          }
+          const out = await doc.send(
+            new QueryCommand({
+              TableName: table,
+              IndexName: key.index === 'sharded' ? QUEUE_SHARD_INDEX : LEGACY_QUEUE_INDEX,
+              KeyConditionExpression: condition,
+              ExpressionAttributeNames: { '#q': attribute },
+              ExpressionAttributeValues: values,
+              Limit: limit - entries.length,
+              ExclusiveStartKey: at.e,
+            }),
+          );
+          for (const raw of out.Items ?? []) {
+            entries.push({
+              orderId: raw.orderId as string,
+              syncQueue: stateOf(raw[attribute]),
+              nextAttemptAt: Number(raw.nextAttemptAt),
+              attempts: raw.attempts === undefined ? undefined : Number(raw.attempts),
+              lastError: raw.lastError as QueueEntry['lastError'],
+            });
+          }
+          at = out.LastEvaluatedKey ? { k: at.k, e: out.LastEvaluatedKey } : { k: at.k + 1 };
+        }
       } catch (err) {
         throw wrap(err, `querying the ${queue} queue`);
       }
+      return { entries, cursor: at.k < keys.length ? encodeCursor(at) : undefined };
     },
 
-    async listAnomalies() {
-      const found: { orderId: string; anomalies: RecordedAnomaly[] }[] = [];
-      let start: Record<string, unknown> | undefined;
+    async listAnomalies(page = {}) {
+      const limit = page.limit ?? 100;
+      let start = page.cursor ? decodeCursor(page.cursor, isRecord) : undefined;
+      const orders: AnomalyPage['orders'] = [];
       try {
+        // Scan's Limit counts items read, not items matched: read on until the page has something or ends.
         do {
           const out = await doc.send(
             new ScanCommand({
               TableName: table,
               FilterExpression: 'attribute_exists(anomalies)',
               ProjectionExpression: 'orderId, anomalies',
+              Limit: limit,
               ExclusiveStartKey: start,
             }),
           );
           for (const raw of out.Items ?? []) {
-            found.push({ orderId: raw.orderId as string, anomalies: raw.anomalies as RecordedAnomaly[] });
+            orders.push({ orderId: raw.orderId as string, anomalies: raw.anomalies as RecordedAnomaly[] });
           }
           start = out.LastEvaluatedKey;
-        } while (start);
+        } while (start && orders.length === 0);
       } catch (err) {
         throw wrap(err, 'listing orders with anomalies');
       }
-      return found;
+      return { orders, cursor: start ? encodeCursor(start) : undefined };
     },
 
     async revive(orderId) {
@@ -285,10 +357,16 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         await update({
           Key: { orderId },
           UpdateExpression:
-            'SET syncState = :pending, #q = :pending, attempts = :zero, nextAttemptAt = :at, updatedAt = :at',
+            'SET syncState = :pending, #q = :key, attempts = :zero, nextAttemptAt = :at, updatedAt = :at REMOVE #legacy',
           ConditionExpression: 'syncState = :dead',
-          ExpressionAttributeNames: { '#q': 'syncQueue' },
-          ExpressionAttributeValues: { ':pending': 'pending', ':dead': 'dead', ':zero': 0, ':at': now() },
+          ExpressionAttributeNames: { '#q': 'queueShard', '#legacy': 'syncQueue' },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':key': keyOf('pending', orderId),
+            ':dead': 'dead',
+            ':zero': 0,
+            ':at': now(),
+          },
         });
         return true;
       } catch (err) {

@@ -48,15 +48,16 @@ export interface LedgerItem {
   updatedAt: number;
 }
 
-/** A row of the sync queue index: enough to pick work and to report. */
+/**
+ * A row of the sync queue index: enough to pick work and to report, and nothing that changes on every
+ * write (so a new fact on a pending order rewrites no index entry).
+ */
 export interface QueueEntry {
   orderId: string;
   syncQueue: QueueName;
   nextAttemptAt: number;
-  openId?: string;
   attempts?: number;
   lastError?: LastError;
-  updatedAt?: number;
 }
 
 export interface RecordResult {
@@ -79,6 +80,21 @@ export interface PushEnd {
 
 export interface QueuePage {
   entries: QueueEntry[];
+  /** where the next page starts; absent on the last page */
+  cursor?: string;
+}
+
+export interface AnomalyPage {
+  orders: { orderId: string; anomalies: RecordedAnomaly[] }[];
+  cursor?: string;
+}
+
+export interface QueueQuery {
+  /** one shard's orders (a reconcile worker); absent: every shard, one after the other (operators) */
+  shard?: number;
+  /** epoch ms: only orders due by then */
+  dueBy?: number;
+  limit?: number;
   cursor?: string;
 }
 
@@ -97,13 +113,10 @@ export interface Ledger {
    * Baidu did confirm) is written.
    */
   finishPush(orderId: string, owner: string, version: number, end: PushEnd): Promise<'ok' | 'stale'>;
-  /** Orders in a queue, by next attempt time; `dueBy` (epoch ms) limits to those due by then. */
-  queryQueue(
-    queue: QueueName,
-    options?: { dueBy?: number; limit?: number; cursor?: string },
-  ): Promise<QueuePage>;
-  /** Every order with anomalies recorded (a full scan: for operators' reports, not for hot paths). */
-  listAnomalies(): Promise<{ orderId: string; anomalies: RecordedAnomaly[] }[]>;
+  /** Orders in a queue, a page at a time: by next attempt time within each shard's key. */
+  queryQueue(queue: QueueName, options?: QueueQuery): Promise<QueuePage>;
+  /** Orders with anomalies recorded, a page at a time (a scan: for operators' reports, not for hot paths). */
+  listAnomalies(page?: { limit?: number; cursor?: string }): Promise<AnomalyPage>;
   /** Puts a dead order back to pending, due now. False if it was not dead. */
   revive(orderId: string): Promise<boolean>;
 }
