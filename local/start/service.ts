@@ -117,7 +117,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       httpPort: ports.http,
       lambdaPort: ports.lambda,
       params: offlineParams(stack, options.reconcileEveryMinutes ?? false, options.workFolder),
-      env: { ...process.env, ...stack.env },
+      // reconcile's coordinator starts its workers through serverless-offline's own Invoke endpoint
+      env: { ...process.env, ...stack.env, AWS_ENDPOINT_URL_LAMBDA: `http://${LOCAL_HOST}:${ports.lambda}` },
       onOutput: options.onOutput,
       readyTimeoutMs: options.readyTimeoutMs,
     });
