@@ -66,6 +66,12 @@ export async function recordAndPush(
     const item = await service.ledger.get(fact.orderId);
     return { ...base, sync: syncOf(item?.syncState ?? 'pending') };
   }
+  // No inline push for an order in transient backoff (a new fact does not skip it), nor while this
+  // instance's inline pushes keep failing: recorded is enough, reconcile's workers push within the budget.
+  const now = (options.now ?? Date.now)();
+  const backingOff = recorded.item !== undefined && recorded.item.nextAttemptAt > now;
+  if (backingOff || !service.inlineBreaker.allows(now)) return { ...base, sync: 'pending' };
   const outcome = await pushOrder(service.sync, fact.orderId, { deadline: options.pushDeadline });
+  service.inlineBreaker.record(outcome, (options.now ?? Date.now)());
   return { ...base, sync: syncOf(outcome.state) };
 }

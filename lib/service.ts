@@ -3,11 +3,13 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import type { KeyObject } from 'node:crypto';
 import { awsClientSettings, type ClientRole } from './aws-clients';
 import { cachedValue, type CachedValue } from './cached-value';
+import { createDynamoBudget } from './budget';
 import { loadConfig, type Config } from './config';
 import { loadCashierPublicKey } from './events';
 import { createDynamoLedger } from './ledger/dynamo-ledger';
 import type { Ledger } from './ledger/types';
 import { createOrderCenterClient, type OrderCenterClient } from './order-center/client';
+import { createInlineBreaker, type InlineBreaker } from './sync/inline-breaker';
 import type { SyncDependencies } from './sync/push';
 import { createSsmTokenProvider, DEFAULT_TOKEN_MAX_AGE_MS } from './token';
 import type { AccessTokenProvider } from './token/provider';
@@ -20,6 +22,8 @@ export interface Service {
   tokens: AccessTokenProvider;
   client: OrderCenterClient;
   sync: SyncDependencies;
+  /** this instance's inline pushes: off for a while when they keep failing */
+  inlineBreaker: InlineBreaker;
   ssm: SSMClient;
   webhookSecret: CachedValue<string>;
   cashierPublicKey: CachedValue<KeyObject>;
@@ -44,11 +48,17 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
     shards: config.syncShards,
   });
   const tokens = createSsmTokenProvider({ ssm, parameterName: config.accessTokenParam });
+  const budget = createDynamoBudget({
+    client: dynamo,
+    tableName: config.ledgerTable,
+    maxQps: config.baiduMaxQps,
+  });
   const client = createOrderCenterClient({
     baseUrl: config.orderCenterBaseUrl,
     tokens,
     pmAppKey: config.cashierAppKey,
     fetch: overrides.fetch,
+    budget,
   });
   const secretOptions = { maxAgeMs: DEFAULT_TOKEN_MAX_AGE_MS, now: () => Date.now() };
   return {
@@ -57,6 +67,7 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
     tokens,
     client,
     sync: { ledger, client, bizAppId: config.appKey },
+    inlineBreaker: createInlineBreaker(),
     ssm,
     webhookSecret: cachedValue(() => readSecureString(ssm, config.webhookSecretParam), secretOptions),
     cashierPublicKey: cachedValue(

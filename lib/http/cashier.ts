@@ -4,7 +4,11 @@ import { formBody } from './body';
 import { BadSignatureError } from './errors';
 import { cashierSuccessReply } from './replies';
 import { CASHIER_PUSH_BUDGET_MS, recordFact } from './record';
+import { answerWithin } from './reply-deadline';
 import type { Route } from './route';
+
+/** Baidu's cashier wants an answer within 2 s: whatever still hangs by then gets a 503 (Baidu retries). */
+export const CASHIER_REPLY_MS = 1_700;
 
 /**
  * `POST /baidu/payment-notify` (CONTRACT section 5): the form, its RSA signature, the notify; answered
@@ -14,15 +18,17 @@ export function cashierNotifyRoute(): Route {
   return {
     accepts: 'application/x-www-form-urlencoded',
     replies: 'cashier',
-    async handle(request, context) {
-      const fields = formBody(request.body);
-      const publicKey = await getService().cashierPublicKey.get();
-      if (!verifyCashierSignature(fields, publicKey)) {
-        const message = "is missing or is not the cashier platform's signature of the posted fields";
-        throw new BadSignatureError(`rsaSign ${message}`, [{ path: 'rsaSign', message }]);
-      }
-      await recordFact(parseCashierNotify(fields), context, CASHIER_PUSH_BUDGET_MS);
-      return cashierSuccessReply();
+    handle(request, context) {
+      return answerWithin(CASHIER_REPLY_MS, async () => {
+        const fields = formBody(request.body);
+        const publicKey = await getService().cashierPublicKey.get();
+        if (!verifyCashierSignature(fields, publicKey)) {
+          const message = "is missing or is not the cashier platform's signature of the posted fields";
+          throw new BadSignatureError(`rsaSign ${message}`, [{ path: 'rsaSign', message }]);
+        }
+        await recordFact(parseCashierNotify(fields), context, CASHIER_PUSH_BUDGET_MS);
+        return cashierSuccessReply();
+      });
     },
   };
 }

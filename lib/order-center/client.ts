@@ -1,8 +1,10 @@
+import { UNLIMITED, type CallBudget } from '../budget';
 import type { AccessTokenProvider } from '../token/provider';
 import {
   OrderCenterError,
   OrderNotFoundError,
   PermanentOrderCenterError,
+  QuotaExceededError,
   RejectedBodyError,
   TokenRejectedError,
   TransientOrderCenterError,
@@ -25,6 +27,8 @@ export interface OrderCenterClientOptions {
   /** the cashier appKey (-> pm_app_key), when the merchant uses Baidu's cashier */
   pmAppKey?: string;
   fetch?: typeof fetch;
+  /** the calls per second all functions share: a slot is taken before every attempt; default none */
+  budget?: CallBudget;
   /** epoch milliseconds */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -62,12 +66,24 @@ const defaults = {
   now: () => Date.now(),
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
+  budget: UNLIMITED,
   callTimeoutMs: 3000,
   maxAttempts: 4,
   baseDelayMs: 100,
   maxDelayMs: 2000,
   defaultBudgetMs: 10_000,
 };
+
+/** Call quota exceeded: errno 50029, or the gateway's error_code 17 (daily) or 18 (QPS) (CONTRACT section 8). */
+const QUOTA_ERRNOS = new Set([50029]);
+const QUOTA_ERROR_CODES = new Set([17, 18]);
+
+function isQuota(outcome: Extract<ReplyOutcome, { ok: false }>): boolean {
+  return (
+    (outcome.errno !== undefined && QUOTA_ERRNOS.has(outcome.errno)) ||
+    (outcome.errorCode !== undefined && QUOTA_ERROR_CODES.has(outcome.errorCode))
+  );
+}
 
 /** A failure worth a later look, built from an outcome; the URL (it holds the token) is never part of it. */
 function errorFrom(outcome: Extract<ReplyOutcome, { ok: false }>, detail: FailureDetail): OrderCenterError {
@@ -157,6 +173,8 @@ export function createOrderCenterClient(options: OrderCenterClientOptions): Orde
         if (deadline - o.now() <= 0) throw outOfTime();
         const token = await tokenBefore(deadline, outOfTime);
         // Measured after the token read: a slow SSM must not push an attempt past the deadline.
+        // One slot of the shared budget per attempt; none before the deadline: no attempt at all.
+        if (!(await o.budget.take(deadline))) throw outOfTime();
         const remaining = deadline - o.now();
         if (remaining <= 0) throw outOfTime();
         attempts += 1;
@@ -167,6 +185,16 @@ export function createOrderCenterClient(options: OrderCenterClientOptions): Orde
         );
         if (outcome.ok) return { reply: outcome.reply, attempts };
 
+        if (isQuota(outcome)) {
+          // Never retried at once: everyone holds off, and this order backs off.
+          await o.budget.pause();
+          throw new QuotaExceededError(outcome.message, {
+            call,
+            attempts,
+            errno: outcome.errno,
+            errorCode: outcome.errorCode,
+          });
+        }
         const failure = errorFrom(outcome, { call, attempts });
         if (outcome.kind === 'token' && !tokenRefetched) {
           // Baidu says the token is invalid or expired: drop it, fetch the current one at once, retry once.

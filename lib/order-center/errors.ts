@@ -40,6 +40,15 @@ export class TransientOrderCenterError extends OrderCenterError {
   readonly kind = 'transient';
 }
 
+/**
+ * Baidu's call quota is exceeded (errno 50029, gateway error_code 17 daily or 18 QPS): never retried at
+ * once; the shared budget pauses every caller, and the order backs off like any transient failure.
+ */
+export class QuotaExceededError extends OrderCenterError {
+  override readonly name = 'QuotaExceededError';
+  readonly kind = 'transient';
+}
+
 /** Baidu rejected the access token (invalid or expired) even after one refetch. */
 export class TokenRejectedError extends OrderCenterError {
   override readonly name = 'TokenRejectedError';
