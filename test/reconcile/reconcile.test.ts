@@ -177,7 +177,10 @@ describe('reconcile', () => {
       expect([...users]).toEqual([call.query.open_id]);
       expect(ids).toHaveLength(10);
     }
-    expect(summary).toMatchObject({ due: 200, confirmed: 200, calls: { 'update/main/status': 20 } });
+    // The ledger, not the summary, is the outcome: on a loaded machine a write that timed out after it was
+    // applied is retried and found taken, and the summary then counts that order as still pending.
+    expect(summary).toMatchObject({ due: 200, calls: { 'update/main/status': 20 } });
+    expect(await unsettled(byOrder.keys())).toEqual([]);
     for (const f of shipped) byOrder.get(f.orderId)!.push(f);
     expect(mismatches(stack.orderCenter, byOrder, stack.appKey)).toEqual([]);
   }, 300_000);

