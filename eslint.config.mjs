@@ -30,6 +30,24 @@ export default tseslint.config(
     },
   },
   {
+    // The local Order Center is a second, independent reading of Baidu's API (DESIGN.md, "Stand-ins are
+    // independent witnesses"): sharing lib/'s description would let a wrong reading pass every test.
+    files: ['local/order-center/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/lib', '**/lib/**'],
+              message: 'local/order-center imports nothing from lib/: it keeps its own description of Baidu.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

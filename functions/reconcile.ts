@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../lib/logger';
 import {
+  decideRefundAuditByOperator,
   dryRun,
   fanOut,
   metrics,
@@ -26,6 +27,7 @@ function setting(name: string, fallback: number): number {
  * --data '...'`): `{}` or a schedule starts one worker per shard (`{"shard": n}`, this same function,
  * invoked asynchronously); `{"orderIds":[...]}` (with `"force":true`: whole) pushes those; `{"dryRun":true}`,
  * `{"revive":true}` and `{"report":true}` answer a page at a time (pass the `cursor` back for the next).
+ * `{"refundAudit":{"orderId","refundBatchId","decision"}}` answers an audit Baidu's cashier asked.
  */
 async function reconcile(event: unknown, context: Context) {
   const command = parseReconcileCommand(event);
@@ -49,6 +51,14 @@ async function reconcile(event: unknown, context: Context) {
       const page = await revive(ledger, command);
       logger.info('reconcile revived dead orders', { revived: page.revived.length });
       return page;
+    }
+    case 'refundAudit': {
+      const decided = await decideRefundAuditByOperator(
+        { ledger, bizAppId: config.appKey, policy: config.refundAuditPolicy },
+        command,
+      );
+      logger.info('reconcile refund audit decided', { ...decided });
+      return { refundAudit: decided };
     }
     case 'report': {
       const found = await report(ledger, config.appKey, command);

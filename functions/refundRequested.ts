@@ -1,5 +1,11 @@
 import type { MerchantEventType } from '../lib/events';
-import { lifecycleHandler, merchantEventInvoke, merchantEventRoute, type RouteTable } from '../lib/http';
+import {
+  lifecycleHandler,
+  merchantEventInvoke,
+  merchantEventRoute,
+  refundAuditRoute,
+  type RouteTable,
+} from '../lib/http';
 
 /**
  * refundRequested.
@@ -7,6 +13,9 @@ import { lifecycleHandler, merchantEventInvoke, merchantEventRoute, type RouteTa
  *
  * Triggers (CONTRACT section 2):
  * - `POST /events/refund-requested`, signed with X-Signature; answered 202 once recorded.
+ * - `POST /baidu/refund-audit` (退款审核, CONTRACT section 5b): Baidu's cashier asks whether to refund a batch,
+ *   form-encoded and RSA-signed; answered within 2 s with auditStatus and calculateRes.refundPayMoney, from
+ *   the ledger and REFUND_AUDIT_POLICY. The answer is recorded on the order; a decided batch keeps its answer.
  * - a direct invoke whose event is the merchant event itself (unsigned: IAM decides who may invoke).
  * Once the event is recorded, the order is pushed for up to 1.5 s; reconcile does what is left.
  */
@@ -14,6 +23,7 @@ const TYPE: MerchantEventType = 'refund-requested';
 
 export const routes: RouteTable = {
   'POST /events/refund-requested': merchantEventRoute(TYPE),
+  'POST /baidu/refund-audit': refundAuditRoute(),
 };
 
 export const handler = lifecycleHandler({ routes, invoke: merchantEventInvoke(TYPE) });

@@ -1,4 +1,5 @@
 import { DEFAULT_SYNC_SHARDS, MAX_SYNC_SHARDS } from './ledger/shard';
+import type { RefundAuditPolicy } from './events/types';
 
 /** The service's configuration (CONTRACT.md section 7), read from the environment once and checked. */
 export interface Config {
@@ -17,7 +18,14 @@ export interface Config {
   syncShards: number;
   /** Order Center calls per second, all functions together */
   baiduMaxQps: number;
+  /** how Baidu's refund audits are answered (CONTRACT section 5b) */
+  refundAuditPolicy: RefundAuditPolicy;
 }
+
+export const REFUND_AUDIT_POLICIES: readonly RefundAuditPolicy[] = ['match', 'approve', 'manual'];
+
+const isPolicy = (given: string): given is RefundAuditPolicy =>
+  (REFUND_AUDIT_POLICIES as readonly string[]).includes(given);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -63,6 +71,10 @@ export function loadConfig(env: Env = process.env): Config {
       problems.push(`${name} must be an SSM parameter path starting with /, got "${given}"`);
     return given;
   };
+  const policy = value(env, 'REFUND_AUDIT_POLICY') ?? 'match';
+  if (!isPolicy(policy)) {
+    problems.push(`REFUND_AUDIT_POLICY must be one of ${REFUND_AUDIT_POLICIES.join(', ')}, got "${policy}"`);
+  }
   const config: Config = {
     stage,
     orderCenterBaseUrl: orderCenterBaseUrl.replace(/\/+$/, ''),
@@ -80,6 +92,7 @@ export function loadConfig(env: Env = process.env): Config {
       problems,
     ),
     baiduMaxQps: integer(env, 'BAIDU_MAX_QPS', { min: 1, max: 100_000, fallback: 100 }, problems),
+    refundAuditPolicy: isPolicy(policy) ? policy : 'match',
   };
   if (problems.length > 0) throw new ConfigError(`configuration: ${problems.join('; ')}`);
   return config;

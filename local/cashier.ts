@@ -41,7 +41,41 @@ export function paidNotifyFields(notify: PaidNotify): Record<string, string> {
   };
 }
 
-/** The form body Baidu posts: the fields and their rsaSign, signed as the cashier platform signs. */
+/** The form body Baidu posts (any of its three callbacks): the fields and their rsaSign, signed as the cashier platform signs. */
 export function signedNotifyForm(fields: Record<string, string>, privateKey: string | KeyObject): string {
   return new URLSearchParams({ ...fields, rsaSign: signCashierFields(fields, privateKey) }).toString();
+}
+
+/** One refund batch of Baidu's cashier: what both refund callbacks name (CONTRACT section 5b). */
+export interface RefundBatch {
+  /** the merchant's order id (tpOrderId) */
+  tpOrderId: string;
+  /** the cashier's own order id */
+  cashierOrderId: string;
+  refundBatchId: string;
+  userId?: string;
+}
+
+/** The fields of Baidu's refund audit (退款审核), unsigned; applyRefundMoney left out as older callers do. */
+export function refundAuditFields(
+  batch: RefundBatch & { applyRefundMoney?: number },
+): Record<string, string> {
+  return {
+    orderId: batch.cashierOrderId,
+    userId: batch.userId ?? '2484',
+    tpOrderId: batch.tpOrderId,
+    refundBatchId: batch.refundBatchId,
+    ...(batch.applyRefundMoney === undefined ? {} : { applyRefundMoney: String(batch.applyRefundMoney) }),
+  };
+}
+
+/** The fields of Baidu's refund result (退款结果), unsigned: refundStatus 1 succeeded, 2 failed. */
+export function refundResultFields(batch: RefundBatch & { succeeded: boolean }): Record<string, string> {
+  return {
+    orderId: batch.cashierOrderId,
+    userId: batch.userId ?? '2484',
+    tpOrderId: batch.tpOrderId,
+    refundBatchId: batch.refundBatchId,
+    refundStatus: batch.succeeded ? '1' : '2',
+  };
 }

@@ -4,8 +4,9 @@
  * Starts what `npm start` starts (local/start: dynalite, the SSM stand-in, the local Order Center,
  * serverless-offline), on free ports so it never collides with a running `npm start`. Then it drives two
  * orders through their whole lives over HTTP, with real signatures: a physical one (placed, paid by a
- * cashier notify signed with the stack's demo RSA key, shipped, a return requested, processed and
- * refunded, completed) and a virtual one (placed, paid, fulfilled, refunded in full, closed). It runs
+ * cashier notify signed with the stack's demo RSA key, shipped, a return requested and processed, then
+ * refunded through Baidu's path: the cashier's refund audit answered approve, the cashier's refund result,
+ * completed) and a virtual one (placed, paid, fulfilled, refunded in full, closed). It runs
  * reconcile through the Lambda endpoint, reads the Order Center's orders (GET /orders) and prints them as
  * 百度App > 订单 shows them, then checks each against the projection of the facts it sent.
  *
@@ -16,6 +17,8 @@ import {
   computeOrderAmount,
   parseCashierNotify,
   parseMerchantEvent,
+  parseRefundAudit,
+  parseRefundResult,
   signWebhook,
   type Fact,
   type MerchantEventType,
@@ -23,9 +26,11 @@ import {
 } from '../lib/events';
 import type { MainStatus, SubStatus } from '../lib/order-center/types';
 import { project } from '../lib/projection';
-import { paidNotifyFields, signedNotifyForm } from '../local/cashier';
+import { createDynamoLedger } from '../lib/ledger/dynamo-ledger';
+import type { Ledger } from '../lib/ledger/types';
+import { paidNotifyFields, refundAuditFields, refundResultFields, signedNotifyForm } from '../local/cashier';
 import type { StoredOrder } from '../local/order-center/store';
-import { describeOrder, differences, normalizedOrder } from '../local/start/order-check';
+import { comparableOrder, describeOrder, differences } from '../local/start/order-check';
 import { startLocalService, type LocalService } from '../local/start/service';
 
 const WATCHDOG_MS = 150_000;
@@ -34,7 +39,15 @@ const unixNow = () => Math.floor(Date.now() / 1000);
 /** One thing that happens to an order, as its sender sends it. */
 type Step =
   | { sender: 'merchant'; type: MerchantEventType; event: Record<string, unknown> }
-  | { sender: 'cashier'; fields: Record<string, string> };
+  | { sender: 'cashier'; fields: Record<string, string> }
+  /** Baidu's refund audit, and the answer it must get (CONTRACT section 5b) */
+  | {
+      sender: 'cashier-audit';
+      fields: Record<string, string>;
+      expect: { auditStatus: number; refundPayMoney: number };
+    }
+  /** Baidu's refund result */
+  | { sender: 'cashier-refund'; fields: Record<string, string> };
 
 interface DemoOrder {
   label: string;
@@ -51,7 +64,11 @@ function cashierPaid(orderId: string, snapshot: OrderSnapshot, cashierOrderId: s
   return paidNotifyFields({ tpOrderId: orderId, cashierOrderId, amount, paidAt, userId: '2389110912' });
 }
 
-/** A parcel of fruit: paid through the cashier, shipped, one item returned and refunded, then done. */
+/**
+ * A parcel of fruit: paid through the cashier, shipped, one item returned, then refunded the way Baidu's
+ * cashier refunds it: it asks whether to refund (approved, as the merchant's return asks for exactly that),
+ * then says the refund succeeded, and the after-sale order shows 退款成功. Then done.
+ */
 function physicalOrder(start: number): DemoOrder {
   const orderId = '2221554346601';
   const openId = 'k8cxtoSIQ0pLmy5nsMGv0xmFKQ';
@@ -83,6 +100,12 @@ function physicalOrder(start: number): DemoOrder {
     appraise: { status: 'hidden' },
   };
   const refundId = `R${orderId}-1`;
+  const refundBatch = {
+    tpOrderId: orderId,
+    cashierOrderId: '800020601',
+    refundBatchId: '152713835601',
+    userId: '2389110912',
+  };
   const event = (n: number, rest: Record<string, unknown>) => ({
     eventId: `demo-${orderId}-${n}`,
     occurredAt: at(),
@@ -126,10 +149,11 @@ function physicalOrder(start: number): DemoOrder {
         event: event(4, { refund: { id: refundId, status: 'processing' } }),
       },
       {
-        sender: 'merchant',
-        type: 'refund-updated',
-        event: event(5, { refund: { id: refundId, status: 'refunded' } }),
+        sender: 'cashier-audit',
+        fields: refundAuditFields({ ...refundBatch, applyRefundMoney: 450 }),
+        expect: { auditStatus: 1, refundPayMoney: 450 },
       },
+      { sender: 'cashier-refund', fields: refundResultFields({ ...refundBatch, succeeded: true }) },
       { sender: 'merchant', type: 'order-completed', event: event(6, {}) },
     ],
   };
@@ -202,13 +226,74 @@ class Sender {
     private readonly httpApi: string,
     private readonly webhookSecret: string,
     cashierPrivateKeyPem: string,
+    /** the stack's ledger: a refund callback's fact holds the time it came and the answer given */
+    private readonly ledger: Ledger,
   ) {
     this.cashierKey = createPrivateKey(cashierPrivateKeyPem);
   }
 
   /** Sends one step; returns what to print, throws when the service did not take it. */
   async send(step: Step): Promise<string> {
-    return step.sender === 'merchant' ? this.merchant(step.type, step.event) : this.cashier(step.fields);
+    switch (step.sender) {
+      case 'merchant':
+        return this.merchant(step.type, step.event);
+      case 'cashier':
+        return this.cashier(step.fields);
+      case 'cashier-audit':
+        return this.refundAudit(step.fields, step.expect);
+      case 'cashier-refund':
+        return this.refundResult(step.fields);
+    }
+  }
+
+  private async postForm(path: string, fields: Record<string, string>): Promise<Record<string, unknown>> {
+    const res = await fetch(`${this.httpApi}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: signedNotifyForm(fields, this.cashierKey),
+    });
+    const reply = await res.text();
+    const body = res.status === 200 ? (JSON.parse(reply) as Record<string, unknown>) : {};
+    if (body.errno !== 0) throw new Error(`POST ${path}: HTTP ${res.status} ${reply}`);
+    return body;
+  }
+
+  /** Keeps the facts the service recorded for a refund callback: their time and answer are the service's. */
+  private async keepRecorded(orderId: string, kind: Fact['kind'], refundBatchId: string): Promise<void> {
+    const item = await this.ledger.get(orderId);
+    const recorded = (item?.facts ?? []).filter(
+      (fact) => fact.kind === kind && fact.cashierRefund?.refundBatchId === refundBatchId,
+    );
+    if (recorded.length === 0) throw new Error(`${kind} for batch ${refundBatchId} is not in the ledger`);
+    const known = new Set((this.facts.get(orderId) ?? []).map((fact) => fact.eventId));
+    for (const fact of recorded) if (!known.has(fact.eventId)) this.keep(fact);
+  }
+
+  private async refundAudit(
+    fields: Record<string, string>,
+    expected: { auditStatus: number; refundPayMoney: number },
+  ): Promise<string> {
+    const path = '/baidu/refund-audit';
+    const body = await this.postForm(path, fields);
+    const data = body.data as
+      { auditStatus?: number; calculateRes?: { refundPayMoney?: number } } | undefined;
+    const got = { auditStatus: data?.auditStatus, refundPayMoney: data?.calculateRes?.refundPayMoney };
+    if (got.auditStatus !== expected.auditStatus || got.refundPayMoney !== expected.refundPayMoney) {
+      throw new Error(`POST ${path}: answered ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
+    }
+    const { orderId, asked } = parseRefundAudit(fields);
+    await this.keepRecorded(orderId, 'refund-audit', asked.refundBatchId);
+    const word = { 1: 'approve', 2: 'reject', 3: 'undecided' }[expected.auditStatus] ?? '?';
+    return `POST ${path.padEnd(26)} 200  rsaSign (SHA1withRSA) auditStatus ${expected.auditStatus} (${word}), refundPayMoney ¥${(expected.refundPayMoney / 100).toFixed(2)}`;
+  }
+
+  private async refundResult(fields: Record<string, string>): Promise<string> {
+    const path = '/baidu/refund-notify';
+    await this.postForm(path, fields);
+    const fact = parseRefundResult(fields);
+    await this.keepRecorded(fact.orderId, 'refund-result', fields.refundBatchId ?? '');
+    const outcome = fields.refundStatus === '1' ? 'refund succeeded' : 'refund failed';
+    return `POST ${path.padEnd(26)} 200  rsaSign (SHA1withRSA) errno 0, ${outcome}`;
   }
 
   private keep(fact: Fact): void {
@@ -237,17 +322,9 @@ class Sender {
 
   private async cashier(fields: Record<string, string>): Promise<string> {
     const path = '/baidu/payment-notify';
-    const body = signedNotifyForm(fields, this.cashierKey);
-    const res = await fetch(`${this.httpApi}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body,
-    });
-    const reply = await res.text();
-    const errno = res.status === 200 ? (JSON.parse(reply) as { errno?: unknown }).errno : undefined;
-    if (errno !== 0) throw new Error(`POST ${path}: HTTP ${res.status} ${reply}`);
+    await this.postForm(path, fields);
     this.keep(parseCashierNotify(fields));
-    return `POST ${path.padEnd(26)} ${res.status}  rsaSign (SHA1withRSA) errno 0, ¥${(Number(fields.totalMoney) / 100).toFixed(2)} paid`;
+    return `POST ${path.padEnd(26)} 200  rsaSign (SHA1withRSA) errno 0, ¥${(Number(fields.totalMoney) / 100).toFixed(2)} paid`;
   }
 }
 
@@ -271,7 +348,7 @@ function verdict(
     (o) => o.data.ResourceID === order.orderId && o.openId === view.openId && o.data.BizAPPID === appKey,
   );
   if (!found) return { orderId: order.orderId, problems: ['not in the Order Center'] };
-  const problems = differences(normalizedOrder(found.data), normalizedOrder(view.data)).map(
+  const problems = differences(comparableOrder(found.data), comparableOrder(view.data)).map(
     (d) => `Order Center ≠ projection at ${d}`,
   );
   problems.push(...view.anomalies.map((a) => `anomaly in the facts: ${JSON.stringify(a)}`));
@@ -307,7 +384,13 @@ async function runDemo(service: LocalService): Promise<boolean> {
   console.log(`  HTTP API ${urls.httpApi} · Lambda ${urls.lambda} · Order Center ${urls.orderCenter}/\n`);
   const start = unixNow() - 4 * 3600;
   const orders = [physicalOrder(start), virtualOrder(start + 60)];
-  const sender = new Sender(urls.httpApi, stack.secrets.webhookSecret, stack.secrets.cashierPrivateKeyPem);
+  const ledger = createDynamoLedger({ client: stack.dynamo.client, tableName: stack.tableName });
+  const sender = new Sender(
+    urls.httpApi,
+    stack.secrets.webhookSecret,
+    stack.secrets.cashierPrivateKeyPem,
+    ledger,
+  );
   for (const order of orders) {
     console.log(`${order.label} ${order.orderId}`);
     for (const step of order.steps) console.log(`  ${await sender.send(step)}`);

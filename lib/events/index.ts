@@ -23,3 +23,12 @@ export {
   type SignatureFailure,
   type VerifyWebhookOptions,
 } from './webhook-signature';
+export {
+  CASHIER_REFUND_STATUS,
+  parseRefundAudit,
+  parseRefundResult,
+  refundAuditEventId,
+  refundAuditFact,
+  type ParseRefundResultOptions,
+  type RefundAuditQuestion,
+} from './cashier-refund';

@@ -198,6 +198,8 @@ const refundFields = {
     .nonNullable(MESSAGES.notNull),
   createdAt: optionalTime(),
   detail: optionalDetailPage(),
+  // Baidu's refund batch id, as the cashier's refund callbacks carry it (CONTRACT section 5b).
+  baiduRefundBatchId: orderIdSchema().optional().nonNullable(MESSAGES.notNull).default(undefined),
 };
 
 /** refund-requested opens an after-sale order: it must say what, for how much, and which items. */

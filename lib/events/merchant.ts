@@ -263,4 +263,5 @@ const toRefund = (refund: RefundInput): RefundInput =>
     items: refund.items?.map((item) => ({ id: item.id, quantity: item.quantity, amount: item.amount })),
     createdAt: refund.createdAt,
     detail: refund.detail && toDetailPage(refund.detail),
+    baiduRefundBatchId: refund.baiduRefundBatchId,
   });

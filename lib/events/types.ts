@@ -84,6 +84,8 @@ export interface RefundInput {
   items?: RefundItemInput[];
   createdAt?: number;
   detail?: DetailPageInput;
+  /** Baidu cashier's refundBatchId for this refund, when the merchant knows it: links the cashier's refund result to it */
+  baiduRefundBatchId?: string;
 }
 
 /** The merchant event types, by the route that takes them (`POST /events/<type>`). */
@@ -108,7 +110,15 @@ export const MERCHANT_EVENT_TYPES: readonly MerchantEventType[] = [
 
 /** What a fact says happened to the order. */
 export type FactKind =
-  'placed' | 'paid' | 'shipped' | 'completed' | 'closed' | 'refund-requested' | 'refund-updated';
+  | 'placed'
+  | 'paid'
+  | 'shipped'
+  | 'completed'
+  | 'closed'
+  | 'refund-requested'
+  | 'refund-updated'
+  | 'refund-audit'
+  | 'refund-result';
 
 /** Where a fact came from. */
 export type FactSource = 'merchant' | 'cashier';
@@ -124,6 +134,38 @@ export interface CashierPayment {
   payTime: number;
   /** 2 paid, -1 cancelled */
   status: number;
+}
+
+/** What Baidu's cashier posted about one refund batch (CONTRACT section 5b): the audit's question or the result. */
+export interface CashierRefund {
+  /** the cashier's own order id */
+  orderId: string;
+  userId: string;
+  refundBatchId: string;
+  /** fen; the audit's question, absent from older callers */
+  applyRefundMoney?: number;
+  /** the result: 1 succeeded, 2 failed */
+  refundStatus?: 1 | 2;
+}
+
+/** How Baidu's refund audit is answered: the policies of CONTRACT section 5b. */
+export type RefundAuditPolicy = 'match' | 'approve' | 'manual';
+
+/** auditStatus of the reply: 1 approve, 2 reject, 3 undecided (Baidu asks again). */
+export type AuditStatus = 1 | 2 | 3;
+
+/** What was answered to a refund audit, and why. */
+export interface RefundAuditAnswer {
+  auditStatus: AuditStatus;
+  /** calculateRes.refundPayMoney, fen; 0 unless approved */
+  refundPayMoney: number;
+  /** for a person: why this answer */
+  reason: string;
+  policy: RefundAuditPolicy;
+  /** the policy answered on its own, or an operator decided (reconcile's refundAudit command) */
+  decidedBy: 'policy' | 'operator';
+  /** the merchant refund (after-sale order) this batch is for, when known: the refund result moves it */
+  refundId?: string;
 }
 
 /**
@@ -142,4 +184,8 @@ export interface Fact {
   refund?: RefundInput;
   reason?: string;
   cashier?: CashierPayment;
+  /** refund-audit and refund-result: what the cashier posted */
+  cashierRefund?: CashierRefund;
+  /** refund-audit: what was answered */
+  audit?: RefundAuditAnswer;
 }

@@ -24,6 +24,10 @@ export {
   acceptedReply,
   CASHIER_SUCCESS,
   cashierSuccessReply,
+  CASHIER_REFUND_NOTIFY_SUCCESS,
+  refundAuditReply,
+  refundNotifyReply,
+  type RefundAuditReplyBody,
   INTERNAL_ERROR,
   refusalReply,
   type CashierRefusalBody,
@@ -47,6 +51,7 @@ export {
   type RouteTable,
 } from './route';
 export { merchantEventInvoke, merchantEventRoute } from './merchant';
-export { cashierNotifyRoute } from './cashier';
+export { cashierNotifyRoute, verifiedCashierForm } from './cashier';
+export { refundAuditRoute, refundNotifyRoute } from './refund';
 export { formBody, jsonBody } from './body';
 export { lifecycleHandler, MAX_BODY_BYTES, type LifecycleTriggers, type LifecycleHandler } from './stack';

@@ -49,6 +49,29 @@ export function cashierSuccessReply(): HttpReply {
   return json(200, CASHIER_SUCCESS);
 }
 
+/** The refund audit's answer as Baidu reads it (CONTRACT section 5b): refundPayMoney even on reject. */
+export interface RefundAuditReplyBody {
+  errno: 0;
+  msg: 'success';
+  data: { auditStatus: 1 | 2 | 3; calculateRes: { refundPayMoney: number } };
+}
+
+export function refundAuditReply(answer: { auditStatus: 1 | 2 | 3; refundPayMoney: number }): HttpReply {
+  const body: RefundAuditReplyBody = {
+    errno: 0,
+    msg: 'success',
+    data: { auditStatus: answer.auditStatus, calculateRes: { refundPayMoney: answer.refundPayMoney } },
+  };
+  return json(200, body);
+}
+
+/** What Baidu's cashier must receive once a refund result is recorded. */
+export const CASHIER_REFUND_NOTIFY_SUCCESS = { errno: 0, msg: 'success', data: {} } as const;
+
+export function refundNotifyReply(): HttpReply {
+  return json(200, CASHIER_REFUND_NOTIFY_SUCCESS);
+}
+
 const errorBody = (refusal: Refusal): ErrorBody => ({
   error: { code: refusal.code, message: refusal.message, details: [...refusal.details] },
 });

@@ -180,6 +180,8 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         set += ', openId = :openId';
         values[':openId'] = fact.order.openId;
       }
+      // Marks the orders Baidu's refund audit asked about, so the operator's report can find them.
+      if (fact.kind === 'refund-audit') set += ', refundAuditAt = :at';
       try {
         const attributes = await update({
           Key: { orderId: fact.orderId },
@@ -350,6 +352,31 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         throw wrap(err, 'listing orders with anomalies');
       }
       return { orders, cursor: start ? encodeCursor(start) : undefined };
+    },
+
+    async listRefundAudits() {
+      const found: { orderId: string; audits: Fact[] }[] = [];
+      let start: Record<string, unknown> | undefined;
+      try {
+        do {
+          const out = await doc.send(
+            new ScanCommand({
+              TableName: table,
+              FilterExpression: 'attribute_exists(refundAuditAt)',
+              ExclusiveStartKey: start,
+            }),
+          );
+          for (const raw of out.Items ?? []) {
+            const item = toItem(raw);
+            const audits = item.facts.filter((fact) => fact.kind === 'refund-audit');
+            found.push({ orderId: item.orderId, audits });
+          }
+          start = out.LastEvaluatedKey;
+        } while (start);
+      } catch (err) {
+        throw wrap(err, 'listing orders with refund audits');
+      }
+      return found;
     },
 
     async revive(orderId) {

@@ -14,6 +14,8 @@ export interface LastError {
   message: string;
   /** epoch ms */
   at: number;
+  /** how many pushes in a row ended with this kind of error, when it matters (undocumented codes) */
+  repeats?: number;
 }
 
 /** Something in an order's facts a person should look at (a cashier amount that differs...). */
@@ -117,6 +119,8 @@ export interface Ledger {
   queryQueue(queue: QueueName, options?: QueueQuery): Promise<QueuePage>;
   /** Orders with anomalies recorded, a page at a time (a scan: for operators' reports, not for hot paths). */
   listAnomalies(page?: { limit?: number; cursor?: string }): Promise<AnomalyPage>;
+  /** Every order Baidu's refund audit asked about, with its recorded audit answers (a full scan, as above). */
+  listRefundAudits(): Promise<{ orderId: string; audits: Fact[] }[]>;
   /** Puts a dead order back to pending, due now. False if it was not dead. */
   revive(orderId: string): Promise<boolean>;
 }

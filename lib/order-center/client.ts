@@ -8,6 +8,7 @@ import {
   RejectedBodyError,
   TokenRejectedError,
   TransientOrderCenterError,
+  UnknownReplyError,
   type FailureDetail,
 } from './errors';
 import { classifyReply, type ReplyOutcome } from './reply';
@@ -74,17 +75,6 @@ const defaults = {
   defaultBudgetMs: 10_000,
 };
 
-/** Call quota exceeded: errno 50029, or the gateway's error_code 17 (daily) or 18 (QPS) (CONTRACT section 8). */
-const QUOTA_ERRNOS = new Set([50029]);
-const QUOTA_ERROR_CODES = new Set([17, 18]);
-
-function isQuota(outcome: Extract<ReplyOutcome, { ok: false }>): boolean {
-  return (
-    (outcome.errno !== undefined && QUOTA_ERRNOS.has(outcome.errno)) ||
-    (outcome.errorCode !== undefined && QUOTA_ERROR_CODES.has(outcome.errorCode))
-  );
-}
-
 /** A failure worth a later look, built from an outcome; the URL (it holds the token) is never part of it. */
 function errorFrom(outcome: Extract<ReplyOutcome, { ok: false }>, detail: FailureDetail): OrderCenterError {
   const full = { ...detail, errno: outcome.errno, errorCode: outcome.errorCode };
@@ -97,6 +87,10 @@ function errorFrom(outcome: Extract<ReplyOutcome, { ok: false }>, detail: Failur
       return new OrderNotFoundError(outcome.message, full, outcome.items ?? []);
     case 'permanent':
       return new PermanentOrderCenterError(outcome.message, full);
+    case 'quota':
+      return new QuotaExceededError(outcome.message, full);
+    case 'unknown':
+      return new UnknownReplyError(outcome.message, full);
   }
 }
 
@@ -185,16 +179,8 @@ export function createOrderCenterClient(options: OrderCenterClientOptions): Orde
         );
         if (outcome.ok) return { reply: outcome.reply, attempts };
 
-        if (isQuota(outcome)) {
-          // Never retried at once: everyone holds off, and this order backs off.
-          await o.budget.pause();
-          throw new QuotaExceededError(outcome.message, {
-            call,
-            attempts,
-            errno: outcome.errno,
-            errorCode: outcome.errorCode,
-          });
-        }
+        // Call quota exceeded: every instance holds off (the shared budget), and this order backs off.
+        if (outcome.kind === 'quota') await o.budget.pause();
         const failure = errorFrom(outcome, { call, attempts });
         if (outcome.kind === 'token' && !tokenRefetched) {
           // Baidu says the token is invalid or expired: drop it, fetch the current one at once, retry once.
@@ -202,6 +188,7 @@ export function createOrderCenterClient(options: OrderCenterClientOptions): Orde
           o.tokens.invalidate(token);
           continue;
         }
+        // Quota and unknown codes wait on the order's own schedule (minutes), never in the request.
         if (outcome.kind !== 'transient') throw failure;
 
         transientFailures += 1;

@@ -4,9 +4,11 @@ import type { OrderCenterCall, ReplyItem } from './types';
 /**
  * What the sync engine does about a failure decides its class:
  * transient -> retry later with backoff; token -> refetch the token, retry once;
- * not found -> Baidu lacks the order or after-sale item: resend it whole; permanent -> stop, a person looks.
+ * not found -> Baidu lacks the order or after-sale item: resend it whole; permanent -> stop, a person looks;
+ * quota -> Baidu's call quota is spent: no retry now, the order waits minutes;
+ * unknown -> a code Baidu does not document: retried a few times on the order's schedule, then failed.
  */
-export type FailureKind = 'transient' | 'token' | 'not-found' | 'permanent';
+export type FailureKind = 'transient' | 'token' | 'not-found' | 'permanent' | 'quota' | 'unknown';
 
 export interface FailureDetail {
   call: OrderCenterCall;
@@ -40,15 +42,6 @@ export class TransientOrderCenterError extends OrderCenterError {
   readonly kind = 'transient';
 }
 
-/**
- * Baidu's call quota is exceeded (errno 50029, gateway error_code 17 daily or 18 QPS): never retried at
- * once; the shared budget pauses every caller, and the order backs off like any transient failure.
- */
-export class QuotaExceededError extends OrderCenterError {
-  override readonly name = 'QuotaExceededError';
-  readonly kind = 'transient';
-}
-
 /** Baidu rejected the access token (invalid or expired) even after one refetch. */
 export class TokenRejectedError extends OrderCenterError {
   override readonly name = 'TokenRejectedError';
@@ -72,6 +65,18 @@ export class OrderNotFoundError extends OrderCenterError {
 export class PermanentOrderCenterError extends OrderCenterError {
   override readonly name = 'PermanentOrderCenterError';
   readonly kind = 'permanent';
+}
+
+/** Call quota exceeded (errno 50029, error_code 17 daily or 18 per second): back off for minutes, never at once. */
+export class QuotaExceededError extends OrderCenterError {
+  override readonly name = 'QuotaExceededError';
+  readonly kind = 'quota';
+}
+
+/** An errno or error_code Baidu does not document: not proof of a bad body, so retried a few times. */
+export class UnknownReplyError extends OrderCenterError {
+  override readonly name = 'UnknownReplyError';
+  readonly kind = 'unknown';
 }
 
 /** Our own schema rejected the body: it was never sent. */

@@ -13,13 +13,36 @@ export type ReplyOutcome =
       items?: ReplyItem[];
     };
 
-/** Token invalid / expired, as the gateway (error_code) and the Order Center (errno) say it. */
-const TOKEN_ERROR_CODES = new Set([110, 111]);
-const TOKEN_ERRNOS = new Set([44003, 44004]);
-/** Busy, retry later. */
-const BUSY_ERRNOS = new Set([1000, 500, 5000]);
-/** Gateway: unknown error, service unavailable, request/QPS limits reached. */
-const TRANSIENT_ERROR_CODES = new Set([1, 2, 4, 17, 18, 19]);
+/**
+ * Baidu's codes, by what to do about them (CONTRACT section 8). A code in none of these sets is unknown:
+ * not proof of a bad body, so it is retried a few times on the order's schedule before the order fails.
+ */
+const ERRNOS: Readonly<Record<Exclude<FailureKind, 'not-found' | 'unknown'>, ReadonlySet<number>>> = {
+  /** token invalid, expired (44003, 44004) or revoked (44002) */
+  token: new Set([44002, 44003, 44004]),
+  /** busy, retry later */
+  transient: new Set([1000, 500, 501, 5000]),
+  /** parameter invalid (2002, 40001), no permission (6001, 44001) */
+  permanent: new Set([2002, 40001, 6001, 44001]),
+  /** call quota exceeded */
+  quota: new Set([50029]),
+};
+const ERROR_CODES: Readonly<Record<Exclude<FailureKind, 'not-found' | 'unknown'>, ReadonlySet<number>>> = {
+  token: new Set([110, 111]),
+  /** the gateway's unknown error, service unavailable, request limit */
+  transient: new Set([1, 2, 4, 19]),
+  /** unsupported method (a wrong path or base URL), no permission, invalid parameter */
+  permanent: new Set([3, 6, 100]),
+  /** daily (17) and per-second (18) call quotas */
+  quota: new Set([17, 18]),
+};
+
+function kindOf(code: number, table: typeof ERRNOS): FailureKind {
+  for (const kind of ['token', 'transient', 'permanent', 'quota'] as const) {
+    if (table[kind].has(code)) return kind;
+  }
+  return 'unknown';
+}
 
 function toInt(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
@@ -52,16 +75,29 @@ export function classifyReply(httpStatus: number, text: string): ReplyOutcome {
   }
   if (!isRecord(parsed)) {
     // A 200 with a body that is not JSON comes from a proxy in trouble, not from the Order Center's logic.
-    const kind: FailureKind = httpStatus >= 200 && httpStatus < 300 ? 'transient' : 'permanent';
-    return { ok: false, kind, message: `HTTP ${httpStatus}, reply is not a JSON object: ${truncate(text)}` };
+    if (httpStatus >= 200 && httpStatus < 300) {
+      return {
+        ok: false,
+        kind: 'transient',
+        message: `HTTP ${httpStatus}, reply is not a JSON object: ${truncate(text)}`,
+      };
+    }
+    // A 4xx page that is not Baidu's JSON: a proxy's 403, or a wrong base URL's 404. Retrying cannot help.
+    return {
+      ok: false,
+      kind: 'permanent',
+      message: `HTTP ${httpStatus} with a reply that is not Baidu's JSON: is ORDER_CENTER_BASE_URL the Order Center's origin, and does nothing in between refuse the request? ${truncate(text)}`,
+    };
   }
 
   const errorCode = toInt(parsed.error_code);
   if (errorCode !== undefined) {
     const message = `error_code ${errorCode}: ${String(parsed.error_msg ?? '')}`;
-    if (TOKEN_ERROR_CODES.has(errorCode)) return { ok: false, kind: 'token', message, errorCode };
-    if (TRANSIENT_ERROR_CODES.has(errorCode)) return { ok: false, kind: 'transient', message, errorCode };
-    return { ok: false, kind: 'permanent', message, errorCode };
+    const kind = kindOf(errorCode, ERROR_CODES);
+    if (errorCode === 3) {
+      return { ok: false, kind, errorCode, message: `${message} (is ORDER_CENTER_BASE_URL right?)` };
+    }
+    return { ok: false, kind, message, errorCode };
   }
 
   const errno = toInt(parsed.errno);
@@ -74,9 +110,7 @@ export function classifyReply(httpStatus: number, text: string): ReplyOutcome {
   }
   if (errno !== 0) {
     const message = `errno ${errno}: ${String(parsed.msg ?? '')}`;
-    if (TOKEN_ERRNOS.has(errno)) return { ok: false, kind: 'token', message, errno };
-    if (BUSY_ERRNOS.has(errno)) return { ok: false, kind: 'transient', message, errno };
-    return { ok: false, kind: 'permanent', message, errno };
+    return { ok: false, kind: kindOf(errno, ERRNOS), message, errno };
   }
   if (httpStatus < 200 || httpStatus >= 300) {
     return { ok: false, kind: 'permanent', message: `HTTP ${httpStatus} with errno 0` };

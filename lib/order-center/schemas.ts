@@ -334,11 +334,7 @@ const subOrderItem = once(() =>
 );
 
 const subStatusEntry = once(() =>
-  record({
-    SubOrderID: nonEmptyText(),
-    SubStatus: subStatus(),
-    MTime: unixSeconds().optional(),
-  }).defined(required),
+  record({ SubOrderID: nonEmptyText(), SubStatus: subStatus() }).defined(required),
 );
 
 /** Two after-sale items with one SubOrderID would overwrite each other on Baidu's side. */
@@ -420,14 +416,11 @@ const orderData = once(() =>
   ),
 );
 
-/** Title, Ctime and Mtime may be left out: the API page's own update/main/info example omits them. */
+/** No Title, Ctime or Mtime: the SDKs' update/main/info item has none (CONTRACT section 8). */
 const updateMainInfoItem = once(() =>
   withStatusRule(
     record({
       ...orderKey(),
-      Title: nonEmptyText().optional(),
-      Ctime: unixSeconds().optional(),
-      Mtime: unixSeconds().optional(),
       Status: mainStatus(),
       EXT: record({ MainOrder: mainOrder() }).defined(required),
     }).defined(required),
@@ -435,9 +428,7 @@ const updateMainInfoItem = once(() =>
 );
 
 const updateMainStatusItem = once(() =>
-  withStatusRule(
-    record({ ...orderKey(), Status: mainStatus(), Mtime: unixSeconds().optional() }).defined(required),
-  ),
+  withStatusRule(record({ ...orderKey(), Status: mainStatus() }).defined(required)),
 );
 
 const subInfoItem = once(() =>

@@ -138,21 +138,17 @@ export interface OrderKey {
 }
 
 /**
- * update/main/info: the main order's content. The page's example leaves Title, Ctime and Mtime out; our
- * builders always send them (the Data table requires them of every item).
+ * update/main/info: the main order's content and status. No Title, Ctime or Mtime: the SDKs' item has none
+ * (CONTRACT section 8), so a new Title or Ctime needs a whole add/main/info.
  */
 export interface UpdateMainInfoItem extends OrderKey {
-  Title?: string;
-  Ctime?: number;
-  Mtime?: number;
   Status: MainStatus;
   EXT: { MainOrder: MainOrder };
 }
 
-/** update/main/status: status only (Mtime goes along, as the Data table asks of every item). */
+/** update/main/status: the status only; no Mtime (CONTRACT section 8). */
 export interface UpdateMainStatusItem extends OrderKey {
   Status: MainStatus;
-  Mtime?: number;
 }
 
 /** append/sub/info and update/sub/info: whole after-sale items. */
@@ -160,10 +156,10 @@ export interface SubInfoItem extends OrderKey {
   EXT: { SubsOrder: SubsOrder };
 }
 
+/** update/sub/status: SubOrderID and SubStatus only; no MTime (CONTRACT section 8). */
 export interface SubStatusEntry {
   SubOrderID: string;
   SubStatus: SubStatus;
-  MTime?: number;
 }
 
 /** update/sub/status: after-sale statuses only. */

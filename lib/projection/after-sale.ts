@@ -108,12 +108,54 @@ export interface AfterSale {
  */
 export class AfterSaleFold {
   private readonly drafts = new Map<string, RefundDraft>();
+  private readonly cashierAnomalies: Anomaly[] = [];
   private position = 0;
 
-  /** Takes any fact; only refund facts count. */
+  /** `links`: refundBatchId -> refund id (refundLinks), so that Baidu's refund results find their refund. */
+  constructor(private readonly links: ReadonlyMap<string, string> = new Map()) {}
+
+  /** Takes any fact; only refund facts (merchant refunds and the cashier's refund results) count. */
   record(fact: Fact): void {
+    if (fact.kind === 'refund-result') {
+      this.recordCashierResult(fact);
+      return;
+    }
     if (fact.kind !== 'refund-requested' && fact.kind !== 'refund-updated') return;
-    const refund = fact.refund;
+    this.recordRefund(fact, fact.refund);
+  }
+
+  /**
+   * Baidu's refund result: a success moves the linked refund to refunded, as a merchant refund-updated
+   * would; a failure leaves it where it is and is for a person to look at. A result linked to nothing yet
+   * changes nothing until a link comes (the fact is kept, and every projection looks again).
+   */
+  private recordCashierResult(fact: Fact): void {
+    const result = fact.cashierRefund;
+    if (result === undefined) {
+      throw new InvalidInputError(
+        [{ path: 'cashierRefund', message: 'is required' }],
+        `fact ${fact.eventId} (${fact.kind})`,
+      );
+    }
+    const refundBatchId = result.refundBatchId;
+    const refundId = this.links.get(refundBatchId);
+    if (result.refundStatus !== 1) {
+      this.cashierAnomalies.push({
+        code: 'cashier-refund-failed',
+        eventId: fact.eventId,
+        refundBatchId,
+        ...(refundId === undefined ? {} : { refundId }),
+      });
+      return;
+    }
+    if (refundId === undefined) {
+      this.cashierAnomalies.push({ code: 'refund-result-unlinked', eventId: fact.eventId, refundBatchId });
+      return;
+    }
+    this.recordRefund(fact, { id: refundId, status: 'refunded' });
+  }
+
+  private recordRefund(fact: Fact, refund: RefundInput | undefined): void {
     if (refund === undefined) {
       throw new InvalidInputError(
         [{ path: 'refund', message: 'is required' }],
@@ -145,7 +187,7 @@ export class AfterSaleFold {
 
   result(): AfterSale {
     const items: SubOrderItem[] = [];
-    const anomalies: Anomaly[] = [];
+    const anomalies: Anomaly[] = [...this.cashierAnomalies];
     let lastChangedAt = 0;
     let latest: { status: SubStatus; position: number } | undefined;
     for (const draft of this.drafts.values()) {

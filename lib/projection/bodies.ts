@@ -51,29 +51,28 @@ export function addMainInfoBody(order: OrderData): CallBodies['add/main/info'] {
   return { Data: [order] };
 }
 
-/** update/main/info: each order's main content, without its after-sale orders. */
+/**
+ * update/main/info: each order's main content and status, without its after-sale orders. Title, Ctime and
+ * Mtime are not fields of this call (CONTRACT section 8): a new Title or Ctime goes out with add/main/info.
+ */
 export function updateMainInfoBody(orders: readonly OrderData[]): CallBodies['update/main/info'] {
   atLeastOneOrder(orders, 'update/main/info');
   return {
     Data: orders.map((order): UpdateMainInfoItem => ({
       ...orderKey(order),
-      Title: order.Title,
-      Ctime: order.Ctime,
-      Mtime: order.Mtime,
       Status: order.Status,
       EXT: { MainOrder: order.EXT.MainOrder },
     })),
   };
 }
 
-/** update/main/status: status and Mtime of each order (all of one user: open_id is one query parameter). */
+/** update/main/status: the status of each order, no Mtime (all of one user: open_id is one query parameter). */
 export function updateMainStatusBody(orders: readonly OrderData[]): CallBodies['update/main/status'] {
   atLeastOneOrder(orders, 'update/main/status');
   return {
     Data: orders.map((order): UpdateMainStatusItem => ({
       ...orderKey(order),
       Status: order.Status,
-      Mtime: order.Mtime,
     })),
   };
 }
@@ -98,7 +97,7 @@ export function updateSubInfoBody(
   };
 }
 
-/** update/sub/status: only the status and MTime of the after-sale orders whose status changed. */
+/** update/sub/status: only the SubOrderID and status of the after-sale orders whose status changed (no MTime). */
 export function updateSubStatusBody(
   order: OrderData,
   subOrderIds: readonly string[],
@@ -109,11 +108,7 @@ export function updateSubStatusBody(
     EXT: {
       SubsOrder: {
         Status: subs.Status,
-        Items: subs.Items.map((sub) => ({
-          SubOrderID: sub.SubOrderID,
-          SubStatus: sub.SubStatus,
-          MTime: sub.MTime,
-        })),
+        Items: subs.Items.map((sub) => ({ SubOrderID: sub.SubOrderID, SubStatus: sub.SubStatus })),
       },
     },
   };

@@ -6,6 +6,7 @@ import { toDetailPage } from './detail-page';
 import { canonicalFacts, latestSnapshot } from './facts';
 import { PaymentFold, paymentTerms } from './payment';
 import { toProduct } from './products';
+import { refundLinks } from './refund-links';
 import { CATE_BY_CATEGORY, StatusFold } from './status';
 import type { OrderView, Projection, ProjectionConfig } from './types';
 
@@ -15,6 +16,15 @@ function snapshotAmounts(ordered: readonly Fact[], latest: number): Set<number> 
   for (const fact of ordered) if (fact.order !== undefined) amounts.add(computeOrderAmount(fact.order));
   return amounts;
 }
+
+/** The facts about the main order; refunds are the after-sale fold's, audits change nothing shown. */
+const MAIN_ORDER_KINDS: ReadonlySet<Fact['kind']> = new Set([
+  'placed',
+  'paid',
+  'shipped',
+  'completed',
+  'closed',
+]);
 
 function isCashierPayment(fact: Fact): boolean {
   return fact.kind === 'paid' && fact.source === 'cashier';
@@ -36,7 +46,7 @@ function toMainOrder(snapshot: OrderSnapshot, products: Product[], payment: Paym
  */
 export function project(orderId: string, facts: readonly Fact[], config: ProjectionConfig): Projection {
   const ordered = canonicalFacts(orderId, facts);
-  const afterSale = new AfterSaleFold();
+  const afterSale = new AfterSaleFold(refundLinks(ordered));
   for (const fact of ordered) afterSale.record(fact);
   const snapshot = latestSnapshot(ordered);
   if (snapshot === undefined) {
@@ -52,7 +62,7 @@ export function project(orderId: string, facts: readonly Fact[], config: Project
   let mainChangedAt = 0;
   for (const fact of ordered) {
     if (fact.order !== undefined) mainChangedAt = fact.occurredAt;
-    if (fact.kind === 'refund-requested' || fact.kind === 'refund-updated') continue;
+    if (!MAIN_ORDER_KINDS.has(fact.kind)) continue;
     if (fact.kind === 'paid' && !payments.apply(fact)) continue;
     status.record(fact.kind);
     mainChangedAt = fact.occurredAt;

@@ -8,7 +8,9 @@ export interface ProjectionConfig {
 /** Something in the facts that a person should look at; it changes nothing in the view. */
 export type Anomaly =
   | { code: 'cashier-amount-mismatch'; eventId: string; expected: number; received: number }
-  | { code: 'refund-without-request'; refundId: string; eventId: string };
+  | { code: 'refund-without-request'; refundId: string; eventId: string }
+  | { code: 'cashier-refund-failed'; eventId: string; refundBatchId: string; refundId?: string }
+  | { code: 'refund-result-unlinked'; eventId: string; refundBatchId: string };
 
 /** The order as the Order Center should show it, with what the calls need besides the body. */
 export interface OrderView {

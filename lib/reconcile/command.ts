@@ -1,6 +1,7 @@
 import * as yup from 'yup';
 import { MAX_SYNC_SHARDS } from '../ledger/shard';
 import { InvalidInputError, issuesFromYup } from '../validation';
+import { parseRefundAuditCommand, type RefundAuditCommand } from './refund-audit';
 
 /**
  * What an invocation of reconcile asks for. `run` (a schedule or `{}`) starts one worker per shard;
@@ -13,9 +14,10 @@ export type ReconcileCommand =
   | { kind: 'push'; orderIds: string[]; force: boolean }
   | { kind: 'dryRun'; orderIds?: string[]; force: boolean; cursor?: string }
   | { kind: 'revive'; orderIds?: string[]; cursor?: string }
-  | { kind: 'report'; cursor?: string };
+  | { kind: 'report'; cursor?: string }
+  | RefundAuditCommand;
 
-const FIELDS = 'orderIds, force, dryRun, revive, report, cursor or shard';
+const FIELDS = 'orderIds, force, dryRun, revive, report, refundAudit, cursor or shard';
 
 const MAX_ORDER_IDS = 500;
 
@@ -81,6 +83,7 @@ export function parseReconcileCommand(event: unknown): ReconcileCommand {
       'invalid reconcile command',
     );
   }
+  if (Object.hasOwn(event, 'refundAudit')) return parseRefundAuditCommand(event as Record<string, unknown>);
   const unknown = Object.keys(event).filter((key) => !Object.hasOwn(schema.fields, key));
   if (unknown.length > 0) {
     const issues = unknown.map((key) => ({

@@ -13,3 +13,11 @@ export { runReconcile, type ReconcileOptions } from './run';
 export { fanOut, type FanOutResult, type WorkerStarter } from './fan-out';
 export { type ReconcileSummary } from './summary';
 export { metrics, recordRunMetrics } from './metrics';
+export {
+  decideRefundAuditByOperator,
+  parseRefundAuditCommand,
+  refundAuditReport,
+  type RefundAuditCommand,
+  type RefundAuditDecided,
+  type RefundAuditEntry,
+} from './refund-audit';

@@ -11,4 +11,5 @@ export function recordRunMetrics(summary: ReconcileSummary): void {
   metrics.addMetric('OrdersFailed', MetricUnit.Count, summary.failed);
   metrics.addMetric('OrdersDead', MetricUnit.Count, summary.dead);
   metrics.addMetric('OrdersPending', MetricUnit.Count, summary.pending);
+  metrics.addMetric('OrdersQuotaLimited', MetricUnit.Count, summary.quota);
 }

@@ -3,6 +3,7 @@ import type { Ledger, LedgerItem, RecordedAnomaly } from '../ledger/types';
 import { project } from '../projection';
 import { plan, type PlannedCall } from '../sync/plan';
 import { InvalidInputError } from '../validation';
+import { refundAuditReport, type RefundAuditEntry } from './refund-audit';
 
 /** Orders per reply of an operator command: a reply never holds a whole queue or table. */
 export const OPERATOR_PAGE_SIZE = 100;
@@ -109,6 +110,8 @@ export interface Report extends Paged {
   waiting: WaitingOrder[];
   /** orders whose facts hold something a person should look at (e.g. a cashier amount that differs) */
   anomalies: { orderId: string; anomalies: RecordedAnomaly[] }[];
+  /** every answer given to Baidu's refund audit: what it asked, what we answered, why (CONTRACT section 5b) */
+  refundAudits: RefundAuditEntry[];
 }
 
 /** The report's sections, in the order its pages walk them. */
@@ -136,8 +139,14 @@ export async function report(
   bizAppId: string,
   options: { cursor?: string } = {},
 ): Promise<Report> {
-  const out: Report = { problems: [], waiting: [], anomalies: [] };
   const given = options.cursor;
+  // Refund audits (issue 17's full scan) come with the first page, whole.
+  const out: Report = {
+    problems: [],
+    waiting: [],
+    anomalies: [],
+    refundAudits: given ? [] : await refundAuditReport(ledger),
+  };
   let at: ReportCursor = given
     ? await operatorInput(async () => decodeCursor(given, isReportCursor))
     : { s: 0 };

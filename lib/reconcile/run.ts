@@ -204,7 +204,7 @@ export async function runReconcile(
         const policy = deps.backoff ?? DEFAULT_BACKOFF;
         const { end } = failureEnd(change.item, failure, { now, random: deps.random ?? Math.random, policy });
         await deps.ledger.finishPush(orderId, owner, version, { ...end, anomalies: change.anomalies });
-        tally(summary, { state: end.syncState, calls: [] });
+        tally(summary, { state: end.syncState, calls: [], error: end.lastError });
         return;
       }
       const done = await deps.ledger.finishPush(orderId, owner, version, {

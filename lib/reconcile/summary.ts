@@ -16,6 +16,8 @@ export interface ReconcileSummary {
   waiting: number;
   /** orders another pusher was holding */
   busy: number;
+  /** orders that hit Baidu's call quota (errno 50029, error_code 17/18) and now wait minutes */
+  quota: number;
   /** calls made, by endpoint (each attempt counted) */
   calls: Partial<Record<OrderCenterCall, number>>;
   durationMs: number;
@@ -33,6 +35,7 @@ export function emptySummary(): ReconcileSummary {
     dead: 0,
     waiting: 0,
     busy: 0,
+    quota: 0,
     calls: {},
     durationMs: 0,
     stoppedEarly: false,
@@ -44,9 +47,13 @@ export function countCall(summary: ReconcileSummary, call: OrderCenterCall, atte
 }
 
 /** Adds one order's outcome to the tallies. */
-export function tally(summary: ReconcileSummary, outcome: Pick<PushOutcome, 'state' | 'calls'>): void {
+export function tally(
+  summary: ReconcileSummary,
+  outcome: Pick<PushOutcome, 'state' | 'calls'> & Partial<Pick<PushOutcome, 'error'>>,
+): void {
   for (const c of outcome.calls) countCall(summary, c.call, c.attempts);
   if (outcome.calls.length > 0) summary.pushed += 1;
+  if (outcome.error?.kind === 'quota') summary.quota += 1;
   switch (outcome.state) {
     case 'synced':
       summary.confirmed += 1;

@@ -21,7 +21,7 @@ export interface InlineBreakerOptions {
 }
 
 /** Kinds of failure that say Baidu (or the way to it) is in trouble, not this order. */
-const TRANSIENT = new Set(['transient', 'token', 'TransientOrderCenterError', 'QuotaExceededError']);
+const TRANSIENT = new Set(['transient', 'token', 'quota', 'unknown', 'TransientOrderCenterError']);
 
 export function createInlineBreaker(options: InlineBreakerOptions = {}): InlineBreaker {
   const threshold = options.threshold ?? 3;

@@ -17,9 +17,33 @@ function subItems(order: OrderData): SubOrderItem[] {
   return order.EXT.SubsOrder?.Items ?? [];
 }
 
-/** What update/sub/status can change: the status and its time. */
+/**
+ * Mtime and an after-sale item's MTime only travel with whole writes (add/main/info, append/sub/info,
+ * update/sub/info); no call updates them alone (CONTRACT section 8). So a change of them alone is no
+ * reason to call Baidu, and what Baidu holds may keep an older one.
+ */
+function timeless(item: SubOrderItem): SubOrderItem {
+  return { ...item, MTime: 0 };
+}
+
+/** What update/sub/status can change: the status (its time does not travel with it). */
 function onlyStatusDiffers(acked: SubOrderItem, desired: SubOrderItem): boolean {
   return same({ ...acked, SubStatus: 0, MTime: 0 }, { ...desired, SubStatus: 0, MTime: 0 });
+}
+
+/**
+ * The order as far as it matters to the user: everything but Mtime and the after-sale MTimes. Applying a
+ * plan makes this equal to the desired order's; the times may stay as the last whole write left them.
+ */
+export function withoutModTimes(order: OrderData): OrderData {
+  const subs = order.EXT.SubsOrder;
+  const { Mtime: _mtime, ...rest } = order;
+  if (!subs) return { ...rest, Mtime: 0 };
+  return {
+    ...rest,
+    Mtime: 0,
+    EXT: { ...order.EXT, SubsOrder: { ...subs, Items: subs.Items.map(timeless) } },
+  };
 }
 
 /**
@@ -34,6 +58,8 @@ export function plan(
   if (!acked || options.force || acked.CateID !== desired.CateID || acked.BizAPPID !== desired.BizAPPID) {
     return [{ call: 'add/main/info' }];
   }
+  // Only add/main/info carries Title and Ctime; it overwrites the after-sale data too, and sends it whole.
+  if (acked.Title !== desired.Title || acked.Ctime !== desired.Ctime) return [{ call: 'add/main/info' }];
   const ackedById = new Map(subItems(acked).map((item) => [item.SubOrderID, item]));
   const desiredItems = subItems(desired);
   const desiredIds = new Set(desiredItems.map((item) => item.SubOrderID));
@@ -41,13 +67,9 @@ export function plan(
   if ([...ackedById.keys()].some((id) => !desiredIds.has(id))) return [{ call: 'add/main/info' }];
 
   const calls: PlannedCall[] = [];
-  const mainChanged =
-    acked.Title !== desired.Title ||
-    acked.Ctime !== desired.Ctime ||
-    !same(acked.EXT.MainOrder, desired.EXT.MainOrder);
-  if (mainChanged) calls.push({ call: 'update/main/info' });
-  else if (acked.Status !== desired.Status || acked.Mtime !== desired.Mtime)
-    calls.push({ call: 'update/main/status' });
+  // update/main/info carries the status too; Mtime alone is no reason to call (see timeless).
+  if (!same(acked.EXT.MainOrder, desired.EXT.MainOrder)) calls.push({ call: 'update/main/info' });
+  else if (acked.Status !== desired.Status) calls.push({ call: 'update/main/status' });
 
   const appended: string[] = [];
   const rewritten: string[] = [];
@@ -55,7 +77,7 @@ export function plan(
   for (const item of desiredItems) {
     const before = ackedById.get(item.SubOrderID);
     if (!before) appended.push(item.SubOrderID);
-    else if (same(before, item)) continue;
+    else if (same(timeless(before), timeless(item))) continue;
     else if (onlyStatusDiffers(before, item)) restatused.push(item.SubOrderID);
     else rewritten.push(item.SubOrderID);
   }
@@ -73,21 +95,18 @@ export function plan(
   return calls;
 }
 
-/** What the Order Center holds after `step` succeeded, starting from `acked`. Pure. */
+/**
+ * What the Order Center holds after `step` succeeded, starting from `acked`: exactly what the call's Data
+ * item carries (CONTRACT section 8), nothing more. Pure.
+ */
 export function applyCall(acked: OrderData | undefined, desired: OrderData, step: PlannedCall): OrderData {
   if (step.call === 'add/main/info' || !acked) return desired;
   switch (step.call) {
     case 'update/main/info':
-      return {
-        ...acked,
-        Title: desired.Title,
-        Ctime: desired.Ctime,
-        Mtime: desired.Mtime,
-        Status: desired.Status,
-        EXT: { ...acked.EXT, MainOrder: desired.EXT.MainOrder },
-      };
+      // Title, Ctime and Mtime are not in this call: Baidu keeps what the add set.
+      return { ...acked, Status: desired.Status, EXT: { ...acked.EXT, MainOrder: desired.EXT.MainOrder } };
     case 'update/main/status':
-      return { ...acked, Status: desired.Status, Mtime: desired.Mtime };
+      return { ...acked, Status: desired.Status };
     default: {
       const wanted = new Map(subItems(desired).map((item) => [item.SubOrderID, item]));
       const carried = step.subOrderIds.map((id) => wanted.get(id)).filter((item) => item !== undefined);
@@ -95,9 +114,8 @@ export function applyCall(acked: OrderData | undefined, desired: OrderData, step
       const kept = subItems(acked).map((item) => {
         if (!carriedIds.has(item.SubOrderID)) return item;
         const next = wanted.get(item.SubOrderID) ?? item;
-        return step.call === 'update/sub/status'
-          ? { ...item, SubStatus: next.SubStatus, MTime: next.MTime }
-          : next;
+        // update/sub/status carries no MTime: the item keeps the one its last whole write set.
+        return step.call === 'update/sub/status' ? { ...item, SubStatus: next.SubStatus } : next;
       });
       const rank = new Map(subItems(desired).map((item, i) => [item.SubOrderID, i]));
       const items = (step.call === 'append/sub/info' ? [...kept, ...carried] : kept).sort(

@@ -4,7 +4,14 @@ import type { OrderCenterClient } from '../order-center/client';
 import { OrderCenterError, OrderNotFoundError } from '../order-center/errors';
 import type { OrderCenterCall, OrderData } from '../order-center/types';
 import { project, type Anomaly, type OrderView } from '../projection';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff';
+import {
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  DEFAULT_QUOTA_MS,
+  DEFAULT_UNKNOWN_CODE_ATTEMPTS,
+  DEFAULT_UNKNOWN_CODE_MIN_MS,
+  type BackoffPolicy,
+} from './backoff';
 import { bodyFor } from './bodies';
 import { applyCall, plan, type PlannedCall } from './plan';
 
@@ -202,10 +209,12 @@ export async function pushOrder(
 
 /**
  * How a push that failed with `err` ends: running out of time counts no attempt; a permanent refusal is
- * failed (no automatic retry); anything else backs off with jitter until too many attempts make it dead.
+ * failed (no automatic retry); a spent quota waits minutes and counts no attempt; a code Baidu does not
+ * document is tried a few times, minutes apart, then failed; anything else backs off with jitter until too
+ * many attempts make it dead.
  */
 export function failureEnd(
-  item: Pick<LedgerItem, 'attempts'>,
+  item: Pick<LedgerItem, 'attempts'> & Partial<Pick<LedgerItem, 'lastError'>>,
   err: unknown,
   env: { now: () => number; random: () => number; policy: BackoffPolicy },
 ): { end: PushEnd; error: NonNullable<PushOutcome['error']> } {
@@ -222,6 +231,44 @@ export function failureEnd(
   if (err instanceof OrderCenterError && err.kind === 'permanent') {
     return {
       end: { syncState: 'failed', attempts: item.attempts + 1, nextAttemptAt: now(), lastError },
+      error,
+    };
+  }
+  if (err instanceof OrderCenterError && err.kind === 'quota') {
+    // Not this order's fault, so no attempt counts; jitter keeps the waiting orders from all coming back at once.
+    const quotaMs = policy.quotaMs ?? DEFAULT_QUOTA_MS;
+    const nextAttemptAt = now() + quotaMs + Math.round(random() * quotaMs);
+    return { end: { syncState: 'pending', attempts: item.attempts, nextAttemptAt, lastError }, error };
+  }
+  if (err instanceof OrderCenterError && err.kind === 'unknown') {
+    const repeats = (item.lastError?.kind === 'unknown' ? (item.lastError.repeats ?? 1) : 0) + 1;
+    const attempts = item.attempts + 1;
+    if (repeats >= (policy.unknownCodeAttempts ?? DEFAULT_UNKNOWN_CODE_ATTEMPTS)) {
+      const failed = {
+        ...error,
+        message: `${error.message} (a code Baidu does not document, ${repeats} pushes in a row)`,
+      };
+      return {
+        end: {
+          syncState: 'failed',
+          attempts,
+          nextAttemptAt: now(),
+          lastError: { ...failed, at: now(), repeats },
+        },
+        error: failed,
+      };
+    }
+    const delay = Math.max(
+      policy.unknownCodeMinMs ?? DEFAULT_UNKNOWN_CODE_MIN_MS,
+      backoffDelay(attempts, policy, random),
+    );
+    return {
+      end: {
+        syncState: 'pending',
+        attempts,
+        nextAttemptAt: now() + delay,
+        lastError: { ...lastError, repeats },
+      },
       error,
     };
   }
@@ -248,6 +295,22 @@ export function recordedAnomaly(anomaly: Anomaly): RecordedAnomaly {
         code: anomaly.code,
         eventId: anomaly.eventId,
         detail: `an update of after-sale order ${anomaly.refundId}, which was never requested`,
+      };
+    case 'cashier-refund-failed':
+      return {
+        code: anomaly.code,
+        eventId: anomaly.eventId,
+        detail:
+          `Baidu's cashier says refund batch ${anomaly.refundBatchId} failed` +
+          (anomaly.refundId === undefined ? '' : ` (after-sale order ${anomaly.refundId}, left as it was)`),
+      };
+    case 'refund-result-unlinked':
+      return {
+        code: anomaly.code,
+        eventId: anomaly.eventId,
+        detail:
+          `Baidu's cashier says refund batch ${anomaly.refundBatchId} succeeded, but no after-sale order is ` +
+          'linked to it yet: kept, and applied once an audit approval or a merchant refund names the batch',
       };
   }
 }

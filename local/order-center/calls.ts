@@ -1,17 +1,19 @@
-import type { FieldIssue } from '../../lib/validation';
-import type { CallBodies, OrderCenterCall, OrderKey } from '../../lib/order-center/types';
+import { requestIssues, type CallName } from './api';
+import type { FieldIssue, OrderKey } from './model';
 import { pickFault, pickOne, type FaultSettings, type ScriptedFault } from './faults';
 import {
   busy,
   gatewayError,
   GATEWAY_FAILURES,
   paramError,
+  QUOTA_ANSWERS,
   success,
   TOKEN_EXPIRED,
   TOKEN_INVALID,
+  UNKNOWN_CODE,
   type Answer,
 } from './replies';
-import { replyItem, type OrderStore } from './store';
+import { replyItem, type AcceptedBody, type OrderStore } from './store';
 import type { TokenRegistry } from './tokens';
 
 const BUSY_ERRNOS = [1000, 500, 5000] as const;
@@ -20,7 +22,7 @@ const BUSY_ERRNOS = [1000, 500, 5000] as const;
 export type ReceivedBody = { json: true; value: unknown } | { json: false; text: string };
 
 export interface CallRequest {
-  call: OrderCenterCall;
+  call: CallName;
   query: URLSearchParams;
   body: ReceivedBody;
   /** Unix seconds */
@@ -35,15 +37,14 @@ export interface CallDeps {
   tokens: TokenRegistry;
   store: OrderStore;
   faults: FaultSettings;
-  validate: (call: OrderCenterCall, body: unknown) => FieldIssue[];
+  /** default: api.ts's own reading of Baidu's calls */
+  validate?: (call: CallName, body: unknown) => FieldIssue[];
 }
 
-/** The first issue, as Baidu's one-line 2002 message; schema messages that already name their path keep it once. */
+/** The first issue, as Baidu's one-line 2002 message naming the field's path. */
 function firstIssue(issues: FieldIssue[]): Answer {
   const { path, message } = issues[0] as FieldIssue;
-  if (path === '' || message.startsWith(path)) {
-    return { status: 200, body: { errno: 2002, msg: `param error: ${message}`, data: [] } };
-  }
+  if (path === '') return { status: 200, body: { errno: 2002, msg: `param error: ${message}`, data: [] } };
   return paramError(path, message);
 }
 
@@ -60,6 +61,10 @@ function earlyFault(fault: ScriptedFault, faults: FaultSettings): CallOutcome | 
       return { hang: false, answer: gatewayError(TOKEN_EXPIRED), fault };
     case 'param':
       return { hang: false, answer: paramError('Data', 'rejected by a scripted param fault'), fault };
+    case 'quota':
+      return { hang: false, answer: pickOne(faults, QUOTA_ANSWERS), fault };
+    case 'unknown-code':
+      return { hang: false, answer: UNKNOWN_CODE, fault };
     case 'rows0':
       return undefined;
   }
@@ -77,7 +82,7 @@ function admit(request: CallRequest, deps: CallDeps): Admission {
   if (!request.query.get('open_id')) return refuse(paramError('open_id', 'is required'));
   if (!request.body.json)
     return refuse({ status: 200, body: { errno: 2002, msg: 'invalid json', data: [] } });
-  const issues = deps.validate(request.call, request.body.value);
+  const issues = (deps.validate ?? requestIssues)(request.call, request.body.value);
   if (issues.length > 0) return refuse(firstIssue(issues));
   return { admitted: true, appKey: check.appKey, body: request.body.value };
 }
@@ -97,7 +102,7 @@ export function answerCall(request: CallRequest, deps: CallDeps): CallOutcome {
 
   const admission = admit(request, deps);
   if (!admission.admitted) return { hang: false, answer: admission.answer };
-  const body = admission.body as CallBodies[OrderCenterCall];
+  const body = admission.body as AcceptedBody<CallName>;
   const items: OrderKey[] = body.Data;
   const foreign = foreignBizAppId(items, admission.appKey);
   if (foreign) return { hang: false, answer: foreign };

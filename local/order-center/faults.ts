@@ -1,8 +1,18 @@
-import { InvalidInputError, type FieldIssue } from '../../lib/validation';
-import type { OrderCenterCall } from '../../lib/order-center/types';
+import type { CallName } from './api';
+import { InvalidOptionsError, type FieldIssue } from './model';
 
 /** The faults a test or a demo can script, one request at a time or by rate. */
-export type ScriptedFault = '5xx' | 'busy' | 'hang' | 'rows0' | 'token-expired' | 'param';
+export type ScriptedFault =
+  | '5xx'
+  | 'busy'
+  | 'hang'
+  | 'rows0'
+  | 'token-expired'
+  | 'param'
+  /** the call quota is spent (error_code 18, or errno 50029) */
+  | 'quota'
+  /** an errno Baidu does not document */
+  | 'unknown-code';
 export const SCRIPTED_FAULTS: readonly ScriptedFault[] = [
   '5xx',
   'busy',
@@ -10,6 +20,8 @@ export const SCRIPTED_FAULTS: readonly ScriptedFault[] = [
   'rows0',
   'token-expired',
   'param',
+  'quota',
+  'unknown-code',
 ];
 
 export interface FaultSettings {
@@ -60,10 +72,10 @@ function failNextIssues(value: unknown): FieldIssue[] {
   );
 }
 
-/** Checks a fault patch field by field; throws InvalidInputError naming every bad field. */
+/** Checks a fault patch field by field; throws InvalidOptionsError naming every bad field. */
 export function parseFaultPatch(input: unknown, { allowRandom = false } = {}): Partial<FaultSettings> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new InvalidInputError([{ path: '', message: 'must be a JSON object' }], 'invalid fault settings');
+    throw new InvalidOptionsError([{ path: '', message: 'must be a JSON object' }], 'invalid fault settings');
   }
   const issues: FieldIssue[] = [];
   for (const [field, value] of Object.entries(input)) {
@@ -82,7 +94,7 @@ export function parseFaultPatch(input: unknown, { allowRandom = false } = {}): P
       issues.push({ path: field, message: 'is not a fault setting' });
     }
   }
-  if (issues.length > 0) throw new InvalidInputError(issues, 'invalid fault settings');
+  if (issues.length > 0) throw new InvalidOptionsError(issues, 'invalid fault settings');
   const patch = input as Partial<FaultSettings>;
   return patch.failNext ? { ...patch, failNext: [...patch.failNext] } : { ...patch };
 }
@@ -94,7 +106,7 @@ export function faultSnapshot(settings: FaultSettings): FaultPatch {
 }
 
 /** Calls that touch an existing order: the only ones Baidu can answer rows_affected "0". */
-function needsExistingOrder(call: OrderCenterCall): boolean {
+function needsExistingOrder(call: CallName): boolean {
   return call !== 'add/main/info';
 }
 
@@ -107,7 +119,7 @@ function rolls(settings: FaultSettings, rate: number): boolean {
  * Picks the fault for one request to a call path: the next scripted one (consumed), else one drawn by rate.
  * Mutates settings.failNext.
  */
-export function pickFault(settings: FaultSettings, call: OrderCenterCall): ScriptedFault | undefined {
+export function pickFault(settings: FaultSettings, call: CallName): ScriptedFault | undefined {
   const scripted = settings.failNext.shift();
   if (scripted) return scripted;
   if (rolls(settings, settings.http5xxRate)) return '5xx';

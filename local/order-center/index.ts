@@ -19,4 +19,14 @@ export {
 export { TokenRegistry, type TokenCheck } from './tokens';
 export { answerTokenRequest, OAUTH_TOKEN_PATH, type OAuthClient } from './oauth';
 export { answerCall, type CallDeps, type CallOutcome, type CallRequest, type ReceivedBody } from './calls';
-export { TOKEN_EXPIRED, TOKEN_INVALID, type Answer } from './replies';
+export { QUOTA_ANSWERS, TOKEN_EXPIRED, TOKEN_INVALID, UNKNOWN_CODE, type Answer } from './replies';
+export {
+  CALLS,
+  CALL_BY_PATH,
+  CALL_NAMES,
+  requestIssues,
+  type CallName,
+  type CallSpec,
+  type FieldSpec,
+} from './api';
+export { InvalidOptionsError, type FieldIssue } from './model';

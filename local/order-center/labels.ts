@@ -6,7 +6,7 @@ import {
   type OrderType,
   type PaymentMethod,
   type SubStatus,
-} from '../../lib/order-center/types';
+} from './model';
 
 /** The words 百度App shows for a main status; the two categories share numbers but not all meanings. */
 const MAIN_STATUS_LABELS: Readonly<Record<CateID, Readonly<Partial<Record<MainStatus, string>>>>> = {

@@ -1,11 +1,4 @@
-import type {
-  DetailPage,
-  Payment,
-  PaymentSpecInfo,
-  Product,
-  SubOrderItem,
-  SubsOrder,
-} from '../../lib/order-center/types';
+import type { DetailPage, Payment, PaymentSpecInfo, Product, SubOrderItem, SubsOrder } from './model';
 import { markup, safeHttpUrl, SafeHtml, type HtmlValue } from './html';
 import {
   cateLabel,
@@ -214,9 +207,10 @@ function renderSubOrder(
   const amount = refund
     ? markup`<div class="row"><span>退款金额</span><strong>${formatYuan(refund.Amount)}</strong></div>`
     : null;
+  const refunded = refund?.Product ?? [];
   const products =
-    refund && refund.Product.length > 0
-      ? markup`<ul>${refund.Product.map((p) => markup`<li>${names.get(p.ID) ?? p.ID} ×${p.Quantity} ${formatYuan(p.Amount)}</li>`)}</ul>`
+    refunded.length > 0
+      ? markup`<ul>${refunded.map((p) => markup`<li>${names.get(p.ID) ?? p.ID} ×${p.Quantity} ${formatYuan(p.Amount)}</li>`)}</ul>`
       : null;
   const steps =
     history.length > 1
@@ -229,9 +223,12 @@ ${amount}${products}<div class="muted">申请 ${formatShanghaiTime(sub.CTime)} �
 `;
 }
 
-/** Status 2 is the only one that lets the user jump; offline only an http(s) H5 page can be opened here. */
+/**
+ * Status 2 is the only one that lets the user jump (the Go SDK sends it as "2"); offline only an http(s)
+ * H5 page can be opened here.
+ */
 function renderDetailLink(detail: DetailPage | undefined): HtmlValue {
-  const href = detail?.Status === 2 ? safeHttpUrl(detail.H5Schema) : undefined;
+  const href = String(detail?.Status) === '2' ? safeHttpUrl(detail?.H5Schema) : undefined;
   if (!href) return null;
   return markup`<div class="links"><a href="${href}" rel="noopener noreferrer" target="_blank">${detail?.Name || '订单详情'}</a></div>`;
 }

@@ -1,4 +1,4 @@
-import type { ReplyItem } from '../../lib/order-center/types';
+import type { ReplyItem } from './model';
 
 /** One answer: HTTP status and body (an object goes out as JSON, a string as text/html unless contentType says). */
 export interface Answer {
@@ -18,6 +18,19 @@ export function gatewayError(error: typeof TOKEN_INVALID | typeof TOKEN_EXPIRED)
 export function paramError(path: string, message: string): Answer {
   return { status: 200, body: { errno: 2002, msg: `param error: ${path}: ${message}`, data: [] } };
 }
+
+/** Baidu's call quotas: the gateway's per-second and daily limits, and the Order Center's own errno. */
+export const QUOTA_ANSWERS: readonly Answer[] = [
+  { status: 200, body: { error_code: 18, error_msg: 'Open api qps request limit reached' } },
+  { status: 200, body: { error_code: 17, error_msg: 'Open api daily request limit reached' } },
+  { status: 200, body: { errno: 50029, msg: 'quota exceeded', data: [] } },
+];
+
+/** A code no page or SDK documents, as a new Baidu release might answer. */
+export const UNKNOWN_CODE: Answer = {
+  status: 200,
+  body: { errno: 31337, msg: 'undocumented error', data: [] },
+};
 
 export function busy(errno: number): Answer {
   return { status: 200, body: { errno, msg: 'busy', data: [] } };

@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody } from '../read-body';
 import type { AddressInfo } from 'node:net';
-import { validateCallBody } from '../../lib/order-center/schemas';
-import { CALL_PATHS, type OrderCenterCall } from '../../lib/order-center/types';
-import { InvalidInputError, type FieldIssue } from '../../lib/validation';
+import { CALL_BY_PATH, type CallName } from './api';
+import { InvalidOptionsError, type FieldIssue } from './model';
 import { answerCall, type CallOutcome, type ReceivedBody } from './calls';
 import { defaultFaults, faultSnapshot, parseFaultPatch, type FaultSettings } from './faults';
 import { answerTokenRequest, OAUTH_TOKEN_PATH, type OAuthClient } from './oauth';
@@ -29,7 +28,7 @@ export interface RequestLogEntry {
   seq: number;
   method: string;
   path: string;
-  call?: OrderCenterCall | 'oauth/token';
+  call?: CallName | 'oauth/token';
   /** client_secret is recorded as '***' */
   query: Record<string, string>;
   /** the parsed JSON, the raw text when it is not JSON, null when empty */
@@ -70,9 +69,6 @@ export class LocalOrderCenterError extends Error {
 
 const DEFAULT_TOKEN_TTL_SECONDS = 2_592_000;
 const MAX_BODY_BYTES = 1024 * 1024;
-const CALL_BY_PATH: ReadonlyMap<string, OrderCenterCall> = new Map(
-  Object.entries(CALL_PATHS).map(([call, path]) => [path, call as OrderCenterCall]),
-);
 
 function optionIssues(opts: LocalOrderCenterOptions): FieldIssue[] {
   const issues: FieldIssue[] = [];
@@ -263,12 +259,7 @@ class LocalOrderCenterServer implements LocalOrderCenter {
       if (method !== 'POST') {
         return { call, outcome: { hang: false, answer: methodNotAllowed(method, 'POST') } };
       }
-      const deps = {
-        tokens: this.tokens,
-        store: this.store,
-        faults: this.faults,
-        validate: validateCallBody,
-      };
+      const deps = { tokens: this.tokens, store: this.store, faults: this.faults };
       const request = { call, query: url.searchParams, body: received, receivedAt };
       return { call, outcome: answerCall(request, deps) };
     }
@@ -332,7 +323,7 @@ class LocalOrderCenterServer implements LocalOrderCenter {
     try {
       Object.assign(this.faults, parseFaultPatch(body.value));
     } catch (err) {
-      if (!(err instanceof InvalidInputError)) throw err;
+      if (!(err instanceof InvalidOptionsError)) throw err;
       return controlError(400, 'invalid_faults', err.message, err.issues);
     }
     return { status: 200, body: faultSnapshot(this.faults) };
@@ -361,7 +352,7 @@ class LocalOrderCenterServer implements LocalOrderCenter {
 /** Starts the local Order Center on 127.0.0.1 (a free port unless told); stop() it when done. */
 export async function startLocalOrderCenter(opts: LocalOrderCenterOptions = {}): Promise<LocalOrderCenter> {
   const issues = optionIssues(opts);
-  if (issues.length > 0) throw new InvalidInputError(issues, 'invalid local Order Center options');
+  if (issues.length > 0) throw new InvalidOptionsError(issues, 'invalid local Order Center options');
   const center = new LocalOrderCenterServer(opts);
   await center.listen(opts.port ?? 0, opts.host ?? '127.0.0.1');
   return center;

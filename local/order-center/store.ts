@@ -1,18 +1,14 @@
+import type { CallName } from './api';
 import type {
-  CallBodies,
+  MainOrder,
   MainStatus,
-  OrderCenterCall,
   OrderData,
   OrderKey,
   ReplyItem,
-  SubInfoItem,
   SubOrderItem,
   SubStatus,
-  SubStatusItem,
   SubsOrder,
-  UpdateMainInfoItem,
-  UpdateMainStatusItem,
-} from '../../lib/order-center/types';
+} from './model';
 
 /** One order as the local Order Center holds it, with every status it went through. */
 export interface StoredOrder {
@@ -25,13 +21,25 @@ export interface StoredOrder {
   subStatusHistory: Record<string, SubStatus[]>;
 }
 
-/** The page's own update/main/info example leaves Title, Ctime and Mtime out; the schema accepts that. */
-type LenientUpdateMainInfoItem = Omit<UpdateMainInfoItem, 'Title' | 'Ctime' | 'Mtime'> &
-  Partial<Pick<UpdateMainInfoItem, 'Title' | 'Ctime' | 'Mtime'>>;
+/** The Data item of each call, once api.ts's table has accepted it (CONTRACT section 8). */
+interface DataItems {
+  'add/main/info': OrderData;
+  'update/main/info': OrderKey & { Status: MainStatus; EXT: { MainOrder: MainOrder } };
+  'update/main/status': OrderKey & { Status: MainStatus };
+  'append/sub/info': OrderKey & { EXT: { SubsOrder: SubsOrder } };
+  'update/sub/info': OrderKey & { EXT: { SubsOrder: SubsOrder } };
+  'update/sub/status': OrderKey & {
+    EXT: { SubsOrder: { Status: SubStatus; Items: { SubOrderID: string; SubStatus: SubStatus }[] } };
+  };
+}
 
-type DataItem<C extends OrderCenterCall> = CallBodies[C]['Data'][number];
+/** A request body the validator accepted. */
+export interface AcceptedBody<C extends CallName> {
+  Data: DataItems[C][];
+}
+
 /** Applies one Data item; false means Baidu would answer rows_affected "0" for it (and nothing changed). */
-type ItemApplier<C extends OrderCenterCall> = (item: DataItem<C>, openId: string, at: number) => boolean;
+type ItemApplier<C extends CallName> = (item: DataItems[C], openId: string, at: number) => boolean;
 
 function recordStatus(order: StoredOrder, status: MainStatus, at: number): void {
   if (order.statusHistory.at(-1)?.status !== status) order.statusHistory.push({ status, at });
@@ -49,7 +57,8 @@ function recordSubStatus(order: StoredOrder, subOrderId: string, status: SubStat
 export class OrderStore {
   private readonly byKey = new Map<string, StoredOrder>();
 
-  private readonly appliers: { [C in OrderCenterCall]: ItemApplier<C> } = {
+  /** What each call changes: one row per call, like api.ts's CALLS. */
+  private readonly appliers: { [C in CallName]: ItemApplier<C> } = {
     'add/main/info': (item, openId, at) => this.addMainInfo(item, openId, at),
     'update/main/info': (item, openId, at) => this.updateMainInfo(item, openId, at),
     'update/main/status': (item, openId, at) => this.updateMainStatus(item, openId, at),
@@ -59,9 +68,9 @@ export class OrderStore {
   };
 
   /** Applies a validated body item by item, in order; each item stands or falls alone. */
-  apply<C extends OrderCenterCall>(call: C, openId: string, body: CallBodies[C], at: number): ReplyItem[] {
+  apply<C extends CallName>(call: C, openId: string, body: AcceptedBody<C>, at: number): ReplyItem[] {
     const applier = this.appliers[call] as ItemApplier<C>;
-    return (body.Data as DataItem<C>[]).map((item) => replyItem(item, applier(item, openId, at)));
+    return body.Data.map((item) => replyItem(item, applier(item, openId, at)));
   }
 
   all(): StoredOrder[] {
@@ -98,32 +107,29 @@ export class OrderStore {
     return true;
   }
 
-  private updateMainInfo(item: LenientUpdateMainInfoItem, openId: string, at: number): boolean {
+  /** The main order's content and status; Title, Ctime and Mtime stay as the add set them. */
+  private updateMainInfo(item: DataItems['update/main/info'], openId: string, at: number): boolean {
     const order = this.locate(item, openId);
     if (!order) return false;
-    const { Title, Ctime, Mtime, Status } = item;
     order.data = {
       ...order.data,
-      Title: Title ?? order.data.Title,
-      Ctime: Ctime ?? order.data.Ctime,
-      Mtime: Mtime ?? order.data.Mtime,
-      Status,
+      Status: item.Status,
       EXT: { ...order.data.EXT, MainOrder: structuredClone(item.EXT.MainOrder) },
     };
-    recordStatus(order, Status, at);
-    return true;
-  }
-
-  private updateMainStatus(item: UpdateMainStatusItem, openId: string, at: number): boolean {
-    const order = this.locate(item, openId);
-    if (!order) return false;
-    order.data.Status = item.Status;
-    if (item.Mtime !== undefined) order.data.Mtime = item.Mtime;
     recordStatus(order, item.Status, at);
     return true;
   }
 
-  private appendSubInfo(item: SubInfoItem, openId: string): boolean {
+  /** The status alone; Mtime stays. */
+  private updateMainStatus(item: DataItems['update/main/status'], openId: string, at: number): boolean {
+    const order = this.locate(item, openId);
+    if (!order) return false;
+    order.data.Status = item.Status;
+    recordStatus(order, item.Status, at);
+    return true;
+  }
+
+  private appendSubInfo(item: DataItems['append/sub/info'], openId: string): boolean {
     const order = this.locate(item, openId);
     if (!order) return false;
     const incoming = item.EXT.SubsOrder.Items;
@@ -134,7 +140,7 @@ export class OrderStore {
     return true;
   }
 
-  private updateSubInfo(item: SubInfoItem, openId: string): boolean {
+  private updateSubInfo(item: DataItems['update/sub/info'], openId: string): boolean {
     const order = this.locate(item, openId);
     if (!order || !allKnown(order, item.EXT.SubsOrder.Items)) return false;
     const replacements = new Map(item.EXT.SubsOrder.Items.map((sub) => [sub.SubOrderID, sub]));
@@ -143,14 +149,14 @@ export class OrderStore {
     return true;
   }
 
-  private updateSubStatus(item: SubStatusItem, openId: string): boolean {
+  /** The statuses alone; each item's MTime stays. */
+  private updateSubStatus(item: DataItems['update/sub/status'], openId: string): boolean {
     const order = this.locate(item, openId);
     if (!order || !allKnown(order, item.EXT.SubsOrder.Items)) return false;
     const items = subItems(order).map((sub) => ({ ...sub }));
     for (const entry of item.EXT.SubsOrder.Items) {
       const sub = items.find((candidate) => candidate.SubOrderID === entry.SubOrderID) as SubOrderItem;
       sub.SubStatus = entry.SubStatus;
-      if (entry.MTime !== undefined) sub.MTime = entry.MTime;
     }
     setSubsOrder(order, item.EXT.SubsOrder.Status, items);
     return true;

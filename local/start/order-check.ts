@@ -1,4 +1,5 @@
 import type { OrderData } from '../../lib/order-center/types';
+import { withoutModTimes } from '../../lib/sync/plan';
 import {
   cateLabel,
   formatYuan,
@@ -9,13 +10,22 @@ import {
 import type { StoredOrder } from '../order-center/store';
 
 /** The order with its after-sale items in SubOrderID order: Baidu keeps them in arrival order. */
-export function normalizedOrder(data: OrderData): OrderData {
+export function normalizedOrder<T extends OrderData | StoredOrder['data']>(data: T): T {
   const subs = data.EXT.SubsOrder;
   if (!subs) return data;
   const items = [...subs.Items].sort((a, b) =>
     a.SubOrderID < b.SubOrderID ? -1 : a.SubOrderID > b.SubOrderID ? 1 : 0,
   );
   return { ...data, EXT: { ...data.EXT, SubsOrder: { ...subs, Items: items } } };
+}
+
+/**
+ * An order as it can be compared with the projection: items in SubOrderID order, and Mtime and the
+ * after-sale MTimes left out, since only whole writes carry them (CONTRACT section 8) and Baidu keeps the
+ * last one sent. What the local Order Center stored is what the client sent, so it reads as OrderData.
+ */
+export function comparableOrder(data: OrderData | StoredOrder['data']): OrderData {
+  return withoutModTimes(normalizedOrder(data as OrderData));
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -25,6 +25,7 @@ export const PROD_PARAMS: Readonly<Record<string, string>> = {
   cashierAppKey: 'TemplateCheckCashierAppKey',
   reconcileSchedule: 'rate(15 minutes)',
   reconcileEnabled: 'false',
+  refundAuditPolicy: 'manual',
   esbuildWorkFolder: '.esbuild-prod',
   // Issue 14's (operations) parameters, set ahead of its merge; passing one that serverless.yml does not
   // read changes nothing.

@@ -97,16 +97,13 @@ function serviceCalls(): { [C in OrderCenterCall]: [C, CallBodies[C]] }[OrderCen
         Data: [
           {
             ...PHYSICAL,
-            Title: placed.Title,
-            Ctime: T0,
-            Mtime: T0 + 60,
             Status: 5,
             EXT: { MainOrder: { ...placed.EXT.MainOrder, Payment: paid } },
           },
         ],
       },
     ],
-    ['update/main/status', { Data: [{ ...PHYSICAL, Status: 6, Mtime: T0 + 3600 }] }],
+    ['update/main/status', { Data: [{ ...PHYSICAL, Status: 6 }] }],
     [
       'append/sub/info',
       {
@@ -139,14 +136,14 @@ function serviceCalls(): { [C in OrderCenterCall]: [C, CallBodies[C]] }[OrderCen
           {
             ...PHYSICAL,
             EXT: {
-              SubsOrder: { Status: 401, Items: [{ SubOrderID: 'as-77', SubStatus: 401, MTime: T0 + 9000 }] },
+              SubsOrder: { Status: 401, Items: [{ SubOrderID: 'as-77', SubStatus: 401 }] },
             },
           },
         ],
       },
     ],
     ['add/main/info', { Data: [virtualOrder()] }],
-    ['update/main/status', { Data: [{ ...VIRTUAL, Status: 4, Mtime: T0 + 10_000 }] }],
+    ['update/main/status', { Data: [{ ...VIRTUAL, Status: 4 }] }],
   ];
 }
 

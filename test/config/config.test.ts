@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       ledgerTable: 'swan-order-sync-prod-ledger',
       syncShards: 16,
       baiduMaxQps: 100,
+      refundAuditPolicy: 'match',
     });
   });
 
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
       ACCESS_TOKEN_PARAM: '/x/token',
       CASHIER_APP_KEY: 'pm',
       LEDGER_TABLE: 'table',
+      REFUND_AUDIT_POLICY: ' manual ',
     });
 
     // Assess
@@ -46,6 +48,7 @@ describe('loadConfig', () => {
       accessTokenParam: '/x/token',
       cashierAppKey: 'pm',
       ledgerTable: 'table',
+      refundAuditPolicy: 'manual',
       stage: 'dev',
     });
   });
@@ -66,6 +69,16 @@ describe('loadConfig', () => {
       'a parameter name without a leading slash',
       { BAIDU_APP_KEY: 'a', WEBHOOK_SECRET_PARAM: 'secret' },
       'WEBHOOK_SECRET_PARAM',
+    ],
+    [
+      'a refund audit policy that does not exist',
+      { BAIDU_APP_KEY: 'a', REFUND_AUDIT_POLICY: 'auto' },
+      'REFUND_AUDIT_POLICY',
+    ],
+    [
+      'a refund audit policy in capitals',
+      { BAIDU_APP_KEY: 'a', REFUND_AUDIT_POLICY: 'MATCH' },
+      'REFUND_AUDIT_POLICY',
     ],
   ])('fails fast on %s, naming the variable', (_label, env, name) => {
     // Act & Assess

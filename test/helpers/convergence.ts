@@ -2,16 +2,24 @@ import type { Fact } from '../../lib/events/types';
 import type { OrderCenterCall, OrderData } from '../../lib/order-center/types';
 import { project } from '../../lib/projection';
 import type { LocalOrderCenter } from '../../local/order-center';
+import { comparableOrder } from '../../local/start/order-check';
 
 /** An order with its after-sale items in SubOrderID order: Baidu keeps them in arrival order. */
-export function normalized(data: OrderData): OrderData {
+export function normalized(stored: OrderData | StoredData): OrderData {
+  const data = stored as OrderData; // the stand-in stores what the client sent
+
   const subs = data.EXT.SubsOrder;
   if (!subs) return data;
   const items = [...subs.Items].sort((a, b) => (a.SubOrderID < b.SubOrderID ? -1 : 1));
   return { ...data, EXT: { ...data.EXT, SubsOrder: { ...subs, Items: items } } };
 }
 
-/** What differs between the Order Center's copy of each order and the projection of its facts. */
+type StoredData = ReturnType<LocalOrderCenter['orders']>[number]['data'];
+
+/**
+ * What differs between the Order Center's copy of each order and the projection of its facts, on everything
+ * but Mtime and the after-sale MTimes (only whole writes carry them: CONTRACT section 8).
+ */
 export function mismatches(
   oc: LocalOrderCenter,
   factsByOrder: ReadonlyMap<string, readonly Fact[]>,
@@ -27,7 +35,8 @@ export function mismatches(
     const stored = oc.order(orderId, projection.view.openId, appKey);
     if (!stored) problems.push(`${orderId}: not in the Order Center`);
     else if (
-      JSON.stringify(sortKeys(normalized(stored.data))) !== JSON.stringify(sortKeys(projection.view.data))
+      JSON.stringify(sortKeys(comparableOrder(stored.data))) !==
+      JSON.stringify(sortKeys(comparableOrder(projection.view.data)))
     ) {
       problems.push(`${orderId}: differs`);
     }

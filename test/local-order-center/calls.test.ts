@@ -107,24 +107,41 @@ describe('local Order Center: the six calls', () => {
       expect(order.statusHistory.map((h) => h.status)).toEqual([1, 200]);
     });
 
-    it('replaces Title, Ctime and Mtime when they are sent', async () => {
+    it('changes content and status; Title, Ctime and Mtime stay as the add set them', async () => {
       // Prepare
-      await add(mainOrder({ Status: 1 }));
+      const order = mainOrder({ Status: 1 });
+      await add(order);
       const [item] = page.updateMainInfo().Data;
-      const update = {
-        ...item!,
-        CateID: 1 as const,
-        Status: 5 as const,
-        Title: 'new title',
-        Ctime: T0,
-        Mtime: T0 + 9,
-      };
+      const update = { ...item!, CateID: 1 as const, Status: 5 as const };
       // Act
       const result = await callCenter(center, 'update/main/info', { Data: [update] });
       // Assess
       expect(rows(result)).toEqual(['1']);
-      expect(stored()!.data).toMatchObject({ Title: 'new title', Ctime: T0, Mtime: T0 + 9, Status: 5 });
+      const { Title, Ctime, Mtime } = order;
+      expect(stored()!.data).toMatchObject({
+        Title,
+        Ctime,
+        Mtime,
+        Status: 5,
+        EXT: { MainOrder: item!.EXT.MainOrder },
+      });
     });
+
+    it.each(['Title', 'Ctime', 'Mtime'])(
+      'refuses %s, which the call does not have, with errno 2002',
+      async (field) => {
+        // Prepare
+        const order = mainOrder({ Status: 1 });
+        await add(order);
+        const [item] = page.updateMainInfo().Data;
+        const update = { ...item!, CateID: 1, Status: 5, [field]: field === 'Title' ? 'new title' : T0 };
+        // Act
+        const result = await callCenter(center, 'update/main/info', { Data: [update] } as never);
+        // Assess
+        expect(result.json).toMatchObject({ errno: 2002, msg: expect.stringContaining(`Data[0].${field}`) });
+        expect(stored()!.data).toEqual(order);
+      },
+    );
 
     it('answers rows_affected "0" for an order it does not have and stores nothing', async () => {
       // Act
@@ -156,16 +173,29 @@ describe('local Order Center: the six calls', () => {
       expect(stored(RID2)!.data.Status).toBe(200);
     });
 
-    it('sets Mtime when it is sent and leaves the rest of the order alone', async () => {
+    it('sets the status alone: Mtime and the rest of the order stay', async () => {
       // Prepare
       const order = mainOrder({ Status: 5 });
       await add(order);
       // Act
       await callCenter(center, 'update/main/status', {
-        Data: [{ CateID: 1, BizAPPID: APP.appKey, ResourceID: RID, Status: 6, Mtime: T0 + 100 }],
+        Data: [{ CateID: 1, BizAPPID: APP.appKey, ResourceID: RID, Status: 6 }],
       });
       // Assess
-      expect(stored()!.data).toEqual({ ...order, Status: 6, Mtime: T0 + 100 });
+      expect(stored()!.data).toEqual({ ...order, Status: 6 });
+    });
+
+    it('refuses Mtime, which the call does not have, with errno 2002 and changes nothing', async () => {
+      // Prepare
+      const order = mainOrder({ Status: 5 });
+      await add(order);
+      // Act
+      const result = await callCenter(center, 'update/main/status', {
+        Data: [{ CateID: 1, BizAPPID: APP.appKey, ResourceID: RID, Status: 6, Mtime: T0 + 100 }],
+      } as never);
+      // Assess
+      expect(result.json).toMatchObject({ errno: 2002, msg: expect.stringContaining('Data[0].Mtime') });
+      expect(stored()!.data).toEqual(order);
     });
 
     it('answers "0" for a missing order and still applies the other items', async () => {
@@ -304,7 +334,7 @@ describe('local Order Center: the six calls', () => {
       expect(stored()!.subStatusHistory).toEqual({ onlyOne: [400, 401] });
     });
 
-    it('takes several items and sets MTime when it is sent', async () => {
+    it('takes several items and sets their statuses alone: each MTime stays', async () => {
       // Prepare
       const order = page.addMainInfo().Data[0];
       const [first] = order.EXT.SubsOrder!.Items;
@@ -321,7 +351,7 @@ describe('local Order Center: the six calls', () => {
               SubsOrder: {
                 Status: 407,
                 Items: [
-                  { SubOrderID: 'onlyOne', SubStatus: 401, MTime: T0 },
+                  { SubOrderID: 'onlyOne', SubStatus: 401 },
                   { SubOrderID: 'second', SubStatus: 407 },
                 ],
               },
@@ -334,7 +364,7 @@ describe('local Order Center: the six calls', () => {
       const subs = stored()!.data.EXT.SubsOrder!;
       expect(subs.Status).toBe(407);
       expect(subs.Items.map((i) => [i.SubOrderID, i.SubStatus, i.MTime])).toEqual([
-        ['onlyOne', 401, T0],
+        ['onlyOne', 401, first!.MTime],
         ['second', 407, first!.MTime],
       ]);
     });

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../lib/validation';
+import { InvalidOptionsError } from '../../local/order-center';
 import {
   defaultFaults,
   faultSnapshot,
@@ -22,10 +22,10 @@ function issuePaths(act: () => unknown): string[] {
   try {
     act();
   } catch (err) {
-    if (err instanceof InvalidInputError) return err.issues.map((i) => i.path);
+    if (err instanceof InvalidOptionsError) return err.issues.map((i) => i.path);
     throw err;
   }
-  throw new Error('expected an InvalidInputError');
+  throw new Error('expected an InvalidOptionsError');
 }
 
 function settings(overrides: Partial<FaultSettings>): FaultSettings {

@@ -1,5 +1,5 @@
 import { startLocalOrderCenter, type LocalOrderCenter, type RequestLogEntry } from '../../local/order-center';
-import { InvalidInputError } from '../../lib/validation';
+import { InvalidOptionsError } from '../../local/order-center';
 import type { CallBodies } from '../../lib/order-center/types';
 import {
   APP,
@@ -238,7 +238,7 @@ describe('local Order Center: faults', () => {
     center.setFaults({ latencyMs: 5, failNext: ['busy'] });
     center.resetFaults();
     // Assess
-    expect(act).toThrow(InvalidInputError);
+    expect(act).toThrow(InvalidOptionsError);
     expect(act).toThrow('busyRate');
     expect(center.faults).toEqual({
       http5xxRate: 0,

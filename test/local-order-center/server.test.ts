@@ -4,7 +4,7 @@ import {
   type LocalOrderCenter,
   type LocalOrderCenterOptions,
 } from '../../local/order-center';
-import { InvalidInputError } from '../../lib/validation';
+import { InvalidOptionsError } from '../../local/order-center';
 import { APP, callCenter, mainOrder } from './helpers';
 
 describe('startLocalOrderCenter', () => {
@@ -34,7 +34,7 @@ describe('startLocalOrderCenter', () => {
     // Act
     const started = startLocalOrderCenter(opts);
     // Assess
-    await expect(started).rejects.toThrow(InvalidInputError);
+    await expect(started).rejects.toThrow(InvalidOptionsError);
     await expect(started).rejects.toMatchObject({ issues: [expect.objectContaining({ path })] });
   });
 

@@ -54,9 +54,11 @@ describe('loadServiceDeclaration (the repository serverless.yml)', () => {
     expect([...declared.functions].sort()).toEqual(files.sort());
   });
 
-  it('serves the cashier notify and the seven merchant event routes', () => {
+  it("serves the cashier's three callbacks and the seven merchant event routes", () => {
     expect(declared.routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'POST /baidu/payment-notify',
+      'POST /baidu/refund-audit',
+      'POST /baidu/refund-notify',
       'POST /events/order-closed',
       'POST /events/order-completed',
       'POST /events/order-placed',

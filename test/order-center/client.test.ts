@@ -6,6 +6,7 @@ import {
   RejectedBodyError,
   TokenRejectedError,
   TransientOrderCenterError,
+  UnknownReplyError,
 } from '../../lib/order-center/errors';
 import type { CallBodies, OrderCenterCall, OrderData, SubOrderItem } from '../../lib/order-center/types';
 import { startLocalOrderCenter, type LocalOrderCenter } from '../../local/order-center';
@@ -70,9 +71,9 @@ describe('each of the six calls against the local Order Center', () => {
     const bodies: { [C in OrderCenterCall]: CallBodies[C] } = {
       'add/main/info': { Data: [order('O1')] },
       'update/main/info': {
-        Data: [{ ...key('O1'), Title: 'renamed', Status: 6, EXT: { MainOrder: order('O1').EXT.MainOrder } }],
+        Data: [{ ...key('O1'), Status: 6, EXT: { MainOrder: order('O1').EXT.MainOrder } }],
       },
-      'update/main/status': { Data: [{ ...key('O1'), Status: 200, Mtime: 1764400000 }] },
+      'update/main/status': { Data: [{ ...key('O1'), Status: 200 }] },
       'append/sub/info': { Data: [{ ...key('O1'), EXT: { SubsOrder: { Status: 400, Items: [refund] } } }] },
       'update/sub/info': {
         Data: [
@@ -103,7 +104,8 @@ describe('each of the six calls against the local Order Center', () => {
 
     // Assess
     const stored = oc.order('O1', OPEN_ID, APP_KEY);
-    expect(stored?.data).toMatchObject({ Title: 'renamed', Status: 200, Mtime: 1764400000 });
+    // Neither update carries Title or Mtime (CONTRACT section 8): they stay as the add set them.
+    expect(stored?.data).toMatchObject({ Title: order('O1').Title, Status: 200, Mtime: order('O1').Mtime });
     expect(stored?.data.EXT.SubsOrder).toEqual({
       Status: 402,
       Items: [{ ...refund, SubStatus: 402, OrderType: 3 }],
@@ -284,6 +286,45 @@ describe('failures end in the right typed error after the right number of attemp
     expect(received('add/main/info')).toHaveLength(1);
   });
 
+  it.each([
+    ['quota', QuotaExceededError, 'quota'],
+    ['unknown-code', UnknownReplyError, 'unknown'],
+  ] as const)(
+    'does not retry a %s answer in the request: the order waits on its own schedule',
+    async (fault, type, kind) => {
+      // Prepare
+      oc.setFaults({ failNext: [fault] });
+
+      // Act
+      const error = await client
+        .call('add/main/info', { Data: [order('O9')] }, { openId: OPEN_ID })
+        .catch((e: unknown) => e);
+
+      // Assess
+      expect(error).toBeInstanceOf(type);
+      expect(error).toMatchObject({ kind, attempts: 1 });
+      expect(received('add/main/info')).toHaveLength(1);
+    },
+  );
+
+  it('fails for good, naming ORDER_CENTER_BASE_URL, when the base URL is not the Order Center', async () => {
+    // Prepare: the local Order Center's origin with a path prefix, where nothing answers Baidu's calls
+    const wrong = createOrderCenterClient({
+      baseUrl: `${oc.url}/not-baidu`,
+      tokens: localTokens(oc, APP_KEY),
+    });
+
+    // Act
+    const error = await wrong
+      .call('add/main/info', { Data: [order('O9')] }, { openId: OPEN_ID })
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(PermanentOrderCenterError);
+    expect(error).toMatchObject({ kind: 'permanent', attempts: 1 });
+    expect((error as Error).message).toContain('ORDER_CENTER_BASE_URL');
+  });
+
   it('never sends a body our schema rejects', async () => {
     // Prepare
     const bad = order('O10');
@@ -363,7 +404,7 @@ describe('the shared call budget', () => {
 
     // Assess
     expect(error).toBeInstanceOf(QuotaExceededError);
-    expect(error).toMatchObject({ kind: 'transient', attempts: 1 });
+    expect(error).toMatchObject({ kind: 'quota', attempts: 1 });
     expect([sent, paused]).toEqual([1, 1]);
   });
 

@@ -337,6 +337,65 @@ describe('reconcile when something fails for one order of a batch', () => {
   });
 });
 
+describe("reconcile and Baidu's quota and undocumented codes", () => {
+  async function placedOrders(count: number): Promise<string[]> {
+    const prefix = uniqueId('quota');
+    const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+    for (const [i, orderId] of ids.entries()) {
+      const [placed] = lifecycle({
+        orderId,
+        openId: `${prefix}-user`,
+        category: 'physical',
+        random: seeded(i),
+      });
+      await record([placed!]);
+    }
+    return ids;
+  }
+
+  it('counts the orders that hit the quota in its summary, and leaves them for minutes', async () => {
+    // Prepare
+    const ids = await placedOrders(3);
+    stack.orderCenter.setFaults({ failNext: ['quota', 'quota', 'quota'] });
+    const start = Date.now();
+
+    // Act
+    const summary = await run({ concurrency: 1 });
+    const again = await run();
+
+    // Assess
+    expect(summary).toMatchObject({ due: 3, quota: 3, pending: 3, confirmed: 0, failed: 0 });
+    expect(again).toMatchObject({ due: 0 });
+    for (const id of ids) {
+      const item = (await getService().ledger.get(id))!;
+      expect(item).toMatchObject({ syncState: 'pending', attempts: 0, lastError: { kind: 'quota' } });
+      expect(item.nextAttemptAt).toBeGreaterThanOrEqual(start + 5 * 60_000);
+    }
+  });
+
+  it('fails an order after 3 pushes in a row end in an undocumented code, keeping the code and message', async () => {
+    // Prepare: one order; the next 3 calls answer errno 31337; minutes between pushes shrunk to 1 ms
+    const [id] = await placedOrders(1);
+    stack.orderCenter.setFaults({ failNext: ['unknown-code', 'unknown-code', 'unknown-code'] });
+    const quick = { ...deps, backoff: { baseMs: 1, maxMs: 2, maxAttempts: 100, unknownCodeMinMs: 1 } };
+
+    // Act
+    const states: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await runReconcile(quick, { deadline: Date.now() + 60_000 });
+      states.push((await getService().ledger.get(id!))!.syncState);
+    }
+
+    // Assess
+    expect(states).toEqual(['pending', 'pending', 'failed']);
+    const item = (await getService().ledger.get(id!))!;
+    expect(item.lastError).toMatchObject({ kind: 'unknown', repeats: 3 });
+    expect(item.lastError!.message).toContain('errno 31337: undocumented error');
+    expect(stack.orderCenter.requests.filter((r) => r.call === 'add/main/info')).toHaveLength(3);
+  });
+});
+
 describe('the reconcile function', () => {
   it('dry run: makes no call and changes no item', async () => {
     // Prepare
@@ -470,9 +529,9 @@ describe('the reconcile function', () => {
     ]);
     expect(found.anomalies[0]!.anomalies[0]!.detail).toContain('totalMoney 100');
 
-    // and a later status-only change, pushed in a user batch, keeps the anomaly on the order
+    // and a later status-only change (the unpaid order is closed), pushed in a user batch, keeps the anomaly
     await record([
-      { eventId: `${orderId}:late`, kind: 'shipped', source: 'merchant', orderId, occurredAt: 1_900_000_000 },
+      { eventId: `${orderId}:late`, kind: 'closed', source: 'merchant', orderId, occurredAt: 1_900_000_000 },
     ]);
     stack.orderCenter.clearRequests();
     await reconcileAll();

@@ -5,6 +5,8 @@ import {
   parseCashierNotify,
   parseFormBody,
   parseMerchantEvent,
+  parseRefundAudit,
+  parseRefundResult,
   signCashierFields,
   signWebhook,
   type Fact,
@@ -22,10 +24,13 @@ import {
   MERCHANT_ROUTE_KEYS,
   lifeWithEveryKind,
   merchantEvent,
+  REFUND_CALLBACK_ROUTE_KEYS,
+  refundCallbackFields,
   routeOf,
+  type RefundCallbackRouteKey,
   type RouteKey,
 } from './deliveries';
-import { ROUTE_HANDLERS } from './handlers';
+import { REFUND_CALLBACK_HANDLERS, ROUTE_HANDLERS } from './handlers';
 import { captureLogs, printCounts, secretsInLogs, type CapturedLogs } from './logs';
 
 /**
@@ -62,9 +67,17 @@ function increment<K>(map: Map<K, number>, key: K): void {
   map.set(key, (map.get(key) ?? 0) + 1);
 }
 
-async function send(route: RouteKey, event: APIGatewayProxyEventV2, category: string): Promise<Reply> {
+async function send(
+  route: RouteKey | RefundCallbackRouteKey,
+  event: APIGatewayProxyEventV2,
+  category: string,
+): Promise<Reply> {
   increment(tried, `${route} ${category}`);
-  const reply = (await ROUTE_HANDLERS[route](event, lambdaContext(route))) as StackResult;
+  const handler =
+    route in REFUND_CALLBACK_HANDLERS
+      ? REFUND_CALLBACK_HANDLERS[route as RefundCallbackRouteKey]
+      : ROUTE_HANDLERS[route as RouteKey];
+  const reply = (await handler(event, lambdaContext(route))) as StackResult;
   if (!('statusCode' in reply)) throw new Error(`${route}: not an HTTP reply`);
   increment(byStatus, reply.statusCode);
   const body = JSON.parse(reply.body) as Record<string, unknown>;
@@ -149,9 +162,13 @@ function signedForm(fields: Record<string, string>): string {
   return new URLSearchParams({ ...fields, rsaSign }).toString();
 }
 
-function cashierHttp(body: Buffer | string, contentType: string | undefined): APIGatewayProxyEventV2 {
+function cashierHttp(
+  body: Buffer | string,
+  contentType: string | undefined,
+  route: RouteKey | RefundCallbackRouteKey = CASHIER_ROUTE_KEY,
+): APIGatewayProxyEventV2 {
   const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  return httpEvent(CASHIER_ROUTE_KEY, raw.toString('base64'), {
+  return httpEvent(route, raw.toString('base64'), {
     isBase64Encoded: true,
     headers: contentType === undefined ? {} : { 'content-type': contentType },
   });
@@ -168,6 +185,23 @@ const merchantFact = (route: RouteKey, body: string) => () =>
   parseMerchantEvent(route.replace('POST /events/', '') as MerchantEventType, JSON.parse(body));
 
 const cashierFact = (form: string) => () => parseCashierNotify(parseFormBody(form));
+
+/**
+ * A refund callback's fact carries when it came (and an audit's, the answer given): what it must have
+ * recorded is checked on what Baidu sent, the order and the cashierRefund fields.
+ */
+const acceptedRefunds = new Map<string, { route: RefundCallbackRouteKey; cashierRefund: unknown }[]>();
+
+function noteAcceptedRefund(reply: Reply, route: RefundCallbackRouteKey, form: string): void {
+  if (reply.status >= 300) return;
+  const fields = parseFormBody(form);
+  const { orderId, cashierRefund } =
+    route === 'POST /baidu/refund-audit'
+      ? (({ orderId: id, asked }) => ({ orderId: id, cashierRefund: asked }))(parseRefundAudit(fields))
+      : parseRefundResult(fields);
+  if (!accepted.has(orderId)) accepted.set(orderId, []);
+  acceptedRefunds.set(orderId, [...(acceptedRefunds.get(orderId) ?? []), { route, cashierRefund }]);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Generators
@@ -516,12 +550,116 @@ describe(`${CASHIER_ROUTE_KEY} with bad input`, () => {
   });
 });
 
+describe.each(REFUND_CALLBACK_ROUTE_KEYS)('%s with bad input', (route) => {
+  const form = 'application/x-www-form-urlencoded';
+  const fieldNames = Object.keys(refundCallbackFields(route, 'x'));
+  const fieldsFor = (): Record<string, string> => {
+    serial += 1;
+    return refundCallbackFields(route, `bad-${serial}`);
+  };
+
+  it('a field changed, removed or added, then signed: refused naming it, or accepted', async () => {
+    const change = fc.oneof(
+      fc.record({
+        op: fc.constant('set' as const),
+        field: fc.constantFrom(...fieldNames),
+        value: fc.oneof(unicodeText, fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constant('')),
+      }),
+      fc.record({
+        op: fc.constant('remove' as const),
+        field: fc.constantFrom(...fieldNames),
+        value: fc.constant(''),
+      }),
+      fc.record({
+        op: fc.constant('add' as const),
+        field: fc.string({ minLength: 1, maxLength: 10 }),
+        value: unicodeText,
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(change, async ({ op, field, value }) => {
+        const sent = fieldsFor();
+        const fields =
+          op === 'remove'
+            ? Object.fromEntries(Object.entries(sent).filter(([name]) => name !== field))
+            : { ...sent, [field]: value };
+        const body = signedForm(fields);
+        const reply = await send(route, cashierHttp(body, form, route), 'field changed');
+        expectHandled(reply);
+        expect([200, 400, 401, 422]).toContain(reply.status);
+        if (reply.status === 422)
+          expect({ field, named: names(reply, field), reply: reply.body }).toMatchObject({ named: true });
+        noteAcceptedRefund(reply, route, body);
+      }),
+      { numRuns: 300, seed: FC_SEED },
+    );
+  });
+
+  it('huge field values, under and over the 256 KiB limit: 413 over it, else refused naming the field or accepted', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...fieldNames), hugeString, async (field, value) => {
+        const fields = fieldsFor();
+        fields[field] = value;
+        const body = signedForm(fields);
+        const reply = await send(route, cashierHttp(body, form, route), 'huge');
+        expectHandled(reply);
+        if (Buffer.byteLength(body) > MAX_BODY_BYTES) expect(reply.status).toBe(413);
+        else expect([200, 422]).toContain(reply.status);
+        if (reply.status === 422)
+          expect({ field, named: names(reply, field), reply: reply.body }).toMatchObject({ named: true });
+        noteAcceptedRefund(reply, route, body);
+      }),
+      { numRuns: 60, seed: FC_SEED },
+    );
+  });
+
+  it('a wrong or missing content type: 415 naming Content-Type', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        wrongContentType.filter((type) => type !== form),
+        async (type) => {
+          const reply = await send(route, cashierHttp(signedForm(fieldsFor()), type, route), 'content type');
+          expectHandled(reply);
+          expect(reply.status).toBe(415);
+          expect(reply.details.map((d) => d.path)).toEqual(['Content-Type']);
+        },
+      ),
+      { numRuns: 30, seed: FC_SEED },
+    );
+  });
+
+  it('a truncated form: refused naming rsaSign or the broken field', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.double({ min: 0, max: 1, noNaN: true }), async (at) => {
+        const body = signedForm(fieldsFor());
+        const cut = body.slice(0, Math.min(body.length - 1, Math.floor(at * body.length)));
+        const reply = await send(route, cashierHttp(cut, form, route), 'truncated');
+        expectHandled(reply);
+        expect([400, 401]).toContain(reply.status);
+        if (reply.status === 401) expect(reply.details.map((d) => d.path)).toEqual(['rsaSign']);
+      }),
+      { numRuns: 80, seed: FC_SEED },
+    );
+  });
+
+  it('bytes that are not a form: refused, naming what is wrong', async () => {
+    await fc.assert(
+      fc.asyncProperty(garbage, async (body) => {
+        const reply = await send(route, cashierHttp(body, form, route), 'not a form');
+        expectHandled(reply);
+        expect([400, 401]).toContain(reply.status);
+      }),
+      { numRuns: 80, seed: FC_SEED },
+    );
+  });
+});
+
 describe('after every refusal', () => {
-  it('tried at least 5,000 bodies over all eight routes', () => {
+  it('tried at least 5,000 bodies over all ten routes', () => {
     const total = [...tried.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThanOrEqual(5_000);
     const routes = new Set([...tried.keys()].map((key) => key.split(' ').slice(0, 2).join(' ')));
-    expect(routes.size).toBe(8);
+    expect(routes.size).toBe(10);
   });
 
   it('recorded nothing from a refused request, in the ledger or the Order Center', async () => {
@@ -539,6 +677,15 @@ describe('after every refusal', () => {
     const altered: { orderId: string; problem: string }[] = [];
     for (const [orderId, facts] of accepted) {
       const item = await ledger.get(orderId);
+      for (const { route, cashierRefund } of acceptedRefunds.get(orderId) ?? []) {
+        const kind = route === 'POST /baidu/refund-audit' ? 'refund-audit' : 'refund-result';
+        const want = JSON.stringify(sortKeys(cashierRefund));
+        const found = (item?.facts ?? []).some(
+          (f) => f.kind === kind && JSON.stringify(sortKeys(f.cashierRefund)) === want,
+        );
+        if (!found)
+          altered.push({ orderId: JSON.stringify(orderId), problem: `${kind} not recorded as sent` });
+      }
       const shown = JSON.stringify(orderId);
       if (item?.orderId !== orderId)
         altered.push({ orderId: shown, problem: `item is ${JSON.stringify(item?.orderId)}` });

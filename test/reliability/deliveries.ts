@@ -9,7 +9,12 @@ import {
   type MerchantEventType,
   type OrderSnapshot,
 } from '../../lib/events';
-import { paidNotifyFields, signedNotifyForm } from '../../local/cashier';
+import {
+  paidNotifyFields,
+  refundAuditFields,
+  refundResultFields,
+  signedNotifyForm,
+} from '../../local/cashier';
 import { lifecycle, seeded } from '../helpers/lifecycles';
 import { httpEvent, unixNow } from '../http/helpers';
 
@@ -26,10 +31,25 @@ export const ROUTE_KEYS = [
 ] as const;
 
 export type RouteKey = (typeof ROUTE_KEYS)[number];
+
+/** The cashier's refund callbacks (CONTRACT section 5b): tried by the bad-input and security suites. */
+export const REFUND_CALLBACK_ROUTE_KEYS = ['POST /baidu/refund-audit', 'POST /baidu/refund-notify'] as const;
+export type RefundCallbackRouteKey = (typeof REFUND_CALLBACK_ROUTE_KEYS)[number];
+
+/** The fields of a refund callback for the order as Baidu's cashier posts them, unsigned. */
+export function refundCallbackFields(route: RefundCallbackRouteKey, orderId: string): Record<string, string> {
+  const batch = { tpOrderId: orderId, cashierOrderId: '800020151', refundBatchId: `rb-${orderId}` };
+  return route === 'POST /baidu/refund-audit'
+    ? refundAuditFields({ ...batch, applyRefundMoney: 2390 })
+    : refundResultFields({ ...batch, succeeded: true });
+}
 export const CASHIER_ROUTE_KEY: RouteKey = 'POST /baidu/payment-notify';
 export const MERCHANT_ROUTE_KEYS = ROUTE_KEYS.filter((key) => key !== CASHIER_ROUTE_KEY);
 
-const EVENT_TYPE: Record<FactKind, MerchantEventType> = {
+/** The fact kinds a merchant event records (the cashier's refund callbacks record the others). */
+type MerchantFactKind = Exclude<FactKind, 'refund-audit' | 'refund-result'>;
+
+const EVENT_TYPE: Record<MerchantFactKind, MerchantEventType> = {
   placed: 'order-placed',
   paid: 'payment-succeeded',
   shipped: 'shipped',
@@ -38,6 +58,12 @@ const EVENT_TYPE: Record<FactKind, MerchantEventType> = {
   completed: 'order-completed',
   closed: 'order-closed',
 };
+
+function eventTypeOf(kind: FactKind): MerchantEventType {
+  if (kind === 'refund-audit' || kind === 'refund-result')
+    throw new Error(`${kind} facts come from the cashier, not from a merchant event`);
+  return EVENT_TYPE[kind];
+}
 
 /** One request a sender (the merchant's backend or Baidu's cashier) makes, and the fact it records. */
 export interface Delivery {
@@ -121,7 +147,7 @@ export function deliveriesOf(
         fact: parseCashierNotify(fields),
       };
     }
-    const type = EVENT_TYPE[fact.kind];
+    const type = eventTypeOf(fact.kind);
     const event = merchantEvent(fact);
     return {
       route: `POST /events/${type}` as RouteKey,
@@ -167,4 +193,4 @@ export function lifeWithEveryKind(orderId: string, openId: string): Fact[] {
 }
 
 /** The merchant route that reports a fact of this kind. */
-export const routeOf = (kind: FactKind): RouteKey => `POST /events/${EVENT_TYPE[kind]}` as RouteKey;
+export const routeOf = (kind: FactKind): RouteKey => `POST /events/${eventTypeOf(kind)}` as RouteKey;

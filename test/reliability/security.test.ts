@@ -20,10 +20,13 @@ import {
   MERCHANT_ROUTE_KEYS,
   lifeWithEveryKind,
   merchantEvent,
+  REFUND_CALLBACK_ROUTE_KEYS,
+  refundCallbackFields,
   routeOf,
+  type RefundCallbackRouteKey,
   type RouteKey,
 } from './deliveries';
-import { ROUTE_HANDLERS } from './handlers';
+import { REFUND_CALLBACK_HANDLERS, ROUTE_HANDLERS } from './handlers';
 import { captureLogs, printCounts, secretsInLogs, type CapturedLogs } from './logs';
 
 /**
@@ -49,11 +52,12 @@ function nextOrderId(): string {
   return `sec-${serial}`;
 }
 
-async function send(route: RouteKey, body: string, headers: Record<string, string>) {
-  const reply = (await ROUTE_HANDLERS[route](
-    httpEvent(route, body, { headers }),
-    lambdaContext(route),
-  )) as StackResult;
+async function send(route: RouteKey | RefundCallbackRouteKey, body: string, headers: Record<string, string>) {
+  const handler =
+    route in REFUND_CALLBACK_HANDLERS
+      ? REFUND_CALLBACK_HANDLERS[route as RefundCallbackRouteKey]
+      : ROUTE_HANDLERS[route as RouteKey];
+  const reply = (await handler(httpEvent(route, body, { headers }), lambdaContext(route))) as StackResult;
   if (!('statusCode' in reply)) throw new Error('not an HTTP reply');
   return {
     status: reply.statusCode,
@@ -92,7 +96,7 @@ afterAll(async () => {
   delete process.env.AWS_ENDPOINT_URL_LAMBDA;
   logs.restore();
   printCounts('security: tried', {
-    'tampered or forged cashier notifies': counts.tamperedNotifies,
+    'tampered or forged cashier callbacks (notify, refund audit, refund result)': counts.tamperedNotifies,
     'stale, forged or malformed HMACs (all seven merchant routes)': counts.badHmacs,
     'IAM statements on ssm:* or dynamodb:* checked': counts.iamStatements,
     'log lines scanned for secrets': logs.lines().length,
@@ -165,6 +169,63 @@ describe('a tampered or forged cashier notify', () => {
   ])('is refused when %s', async (_name, change) => {
     const { orderId, fields, rsaSign } = notify();
     await expectRefusedAndNothingRecorded(await post(change(fields), rsaSign), orderId, 'rsaSign');
+  });
+});
+
+describe.each(REFUND_CALLBACK_ROUTE_KEYS)('a tampered or forged %s', (route) => {
+  const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+  /** A callback with an empty field, signed as Baidu signs: the empty field is covered too. */
+  function callback(): { orderId: string; fields: Record<string, string>; rsaSign: string } {
+    const orderId = nextOrderId();
+    const fields = { ...refundCallbackFields(route, orderId), returnData: '' };
+    const rsaSign = signCashierFields(fields, stack.secrets.cashierPrivateKeyPem);
+    signatures.add(rsaSign);
+    return { orderId, fields, rsaSign };
+  }
+
+  const post = async (fields: Record<string, string>, rsaSign?: string) => {
+    const form = new URLSearchParams(rsaSign === undefined ? fields : { ...fields, rsaSign });
+    return send(route, form.toString(), FORM);
+  };
+
+  it('is accepted untouched, and recorded (the cases below differ from it by one thing)', async () => {
+    const { orderId, fields, rsaSign } = callback();
+    const reply = await post(fields, rsaSign);
+    expect(reply.status).toBe(200);
+    expect(await getService().ledger.get(orderId)).toBeDefined();
+  });
+
+  it.each(Object.keys(refundCallbackFields(route, 'x')))(
+    'is refused when %s is changed after signing',
+    async (field) => {
+      const { orderId, fields, rsaSign } = callback();
+      const tampered = { ...fields, [field]: field === 'tpOrderId' ? `${orderId}-x` : `${fields[field]}1` };
+      await expectRefusedAndNothingRecorded(await post(tampered, rsaSign), orderId, 'rsaSign');
+      if (field === 'tpOrderId') expect(await getService().ledger.get(`${orderId}-x`)).toBeUndefined();
+    },
+  );
+
+  it('is refused when a signed empty field is dropped', async () => {
+    const { orderId, fields, rsaSign } = callback();
+    const { returnData: _dropped, ...rest } = fields;
+    await expectRefusedAndNothingRecorded(await post(rest, rsaSign), orderId, 'rsaSign');
+  });
+
+  it('is refused when signed with a key that is not the platform key', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { orderId, fields } = callback();
+    const forged = signCashierFields(fields, privateKey);
+    signatures.add(forged);
+    await expectRefusedAndNothingRecorded(await post(fields, forged), orderId, 'rsaSign');
+  });
+
+  it.each([
+    ['has no rsaSign', () => undefined],
+    ['carries the rsaSign of another callback', () => callback().rsaSign],
+  ])('is refused when it %s', async (_name, signatureOf) => {
+    const { orderId, fields } = callback();
+    await expectRefusedAndNothingRecorded(await post(fields, signatureOf()), orderId, 'rsaSign');
   });
 });
 

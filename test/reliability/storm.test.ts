@@ -192,6 +192,21 @@ describe('the storm: 1,000 orders, duplicated and shuffled, through a failing Or
   });
 });
 
+function perOrder(count: number): string {
+  return (count / facts.size).toFixed(2);
+}
+
+/** What the storm cost Baidu once faults are set aside: the calls it accepted, per order, by endpoint. */
+function acceptedPerOrder(requests: typeof stack.orderCenter.requests): string {
+  const accepted = requests.filter(
+    (r) => r.call && r.call !== 'oauth/token' && (r.reply as { errno?: number } | null)?.errno === 0,
+  );
+  const byCall = new Map<string, number>();
+  for (const r of accepted) byCall.set(r.call!, (byCall.get(r.call!) ?? 0) + 1);
+  const parts = [...byCall].sort().map(([call, n]) => `${call} ${perOrder(n)}`);
+  return `${perOrder(accepted.length)} (${parts.join(', ')})`;
+}
+
 function printStormCounts(): void {
   const requests = stack.orderCenter.requests;
   const byFault = (fault: string) => requests.filter((r) => r.fault === fault).length;
@@ -203,6 +218,10 @@ function printStormCounts(): void {
     'deliveries sent (1 to 3 of each event, shuffled, 16 at once)': sent,
     'replies by status': [...replies].map(([status, n]) => `${status}: ${n}`).join(', '),
     'Order Center calls': requests.filter((r) => r.call && r.call !== 'oauth/token').length,
+    'Order Center calls per order': perOrder(
+      requests.filter((r) => r.call && r.call !== 'oauth/token').length,
+    ),
+    'accepted calls per order (errno 0), by call': acceptedPerOrder(requests),
     'faults injected: 5xx': byFault('5xx'),
     'faults injected: timeouts (hang)': byFault('hang'),
     'faults injected: busy errno': byFault('busy'),

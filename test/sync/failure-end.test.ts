@@ -1,8 +1,10 @@
 import {
   PermanentOrderCenterError,
+  QuotaExceededError,
   RejectedBodyError,
   TokenRejectedError,
   TransientOrderCenterError,
+  UnknownReplyError,
 } from '../../lib/order-center/errors';
 import { LedgerUnavailableError } from '../../lib/ledger/types';
 import { failureEnd } from '../../lib/sync/push';
@@ -80,6 +82,84 @@ describe('failureEnd', () => {
       attempts,
       nextAttemptAt,
       lastError: { message: expect.any(String), at: NOW },
+    });
+  });
+
+  describe("Baidu's call quota spent (errno 50029, error_code 17/18)", () => {
+    it.each([
+      ['with no jitter', 0, NOW + 5 * 60_000],
+      ['with the most jitter', 1, NOW + 10 * 60_000],
+    ])('waits minutes, %s, and counts no attempt', (_label, random, nextAttemptAt) => {
+      // Act
+      const { end, error } = failureEnd(
+        { attempts: 2 },
+        new QuotaExceededError('error_code 18: Open api qps request limit reached', {
+          call,
+          attempts: 1,
+          errorCode: 18,
+        }),
+        { ...env, random: () => random },
+      );
+
+      // Assess
+      expect(end).toMatchObject({ syncState: 'pending', attempts: 2, nextAttemptAt });
+      expect(error.kind).toBe('quota');
+    });
+
+    it('never makes an order dead, however often it comes', () => {
+      // Act
+      const { end } = failureEnd(
+        { attempts: 2 },
+        new QuotaExceededError('errno 50029', { call, attempts: 1 }),
+        env,
+      );
+
+      // Assess
+      expect(end.syncState).toBe('pending');
+    });
+  });
+
+  describe('a code Baidu does not document', () => {
+    const unknown = () =>
+      new UnknownReplyError('errno 31337: something new', { call, attempts: 1, errno: 31337 });
+
+    it('is tried 3 times, minutes apart, then the order fails with the code and message', () => {
+      // Act: three pushes in a row end with it, each starting from what the previous one wrote
+      const first = failureEnd({ attempts: 0 }, unknown(), env).end;
+      const second = failureEnd(first, unknown(), env).end;
+      const third = failureEnd(second, unknown(), env).end;
+
+      // Assess
+      expect([first.syncState, second.syncState, third.syncState]).toEqual(['pending', 'pending', 'failed']);
+      expect(first.nextAttemptAt).toBe(NOW + 60_000);
+      expect(second.nextAttemptAt).toBe(NOW + 60_000);
+      expect(third.lastError).toMatchObject({ kind: 'unknown', repeats: 3 });
+      expect(third.lastError!.message).toMatch(/errno 31337: something new .*3 pushes in a row/);
+    });
+
+    it('counts its tries afresh after another kind of failure', () => {
+      // Prepare
+      const afterBusy = {
+        attempts: 5,
+        lastError: { kind: 'transient', message: 'busy', at: NOW, repeats: 9 },
+      };
+
+      // Act
+      const { end } = failureEnd(afterBusy, unknown(), env);
+
+      // Assess
+      expect(end).toMatchObject({ syncState: 'pending', attempts: 6, lastError: { repeats: 1 } });
+    });
+
+    it('waits longer than the minute when the order schedule says so', () => {
+      // Act
+      const { end } = failureEnd({ attempts: 0 }, unknown(), {
+        ...env,
+        policy: { ...env.policy, baseMs: 240_000, maxMs: 480_000 },
+      });
+
+      // Assess
+      expect(end.nextAttemptAt).toBe(NOW + 180_000);
     });
   });
 });

@@ -21,7 +21,7 @@ describe('the inline push breaker', () => {
       'quota errors',
       [1, 2, 3].map(() => ({
         state: 'pending' as const,
-        error: { kind: 'QuotaExceededError', message: 'q' },
+        error: { kind: 'quota', message: 'q' },
       })),
       false,
     ],

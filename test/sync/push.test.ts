@@ -101,21 +101,52 @@ describe('pushOrder sends exactly what Baidu lacks', () => {
       'completed',
     ]);
     // Paid changes the payment block (content); shipped and completed only the status; each after-sale
-    // change goes out alone, with the main order's Mtime following it.
+    // change goes out alone. The Mtime it moves is no reason for an update/main/status: no call carries
+    // Mtime alone (CONTRACT section 8).
     expect(callsSent()).toEqual([
       'add/main/info', // placed
       'update/main/info', // paid
       'update/main/status', // shipped
-      'update/main/status', // refund requested: Mtime
-      'append/sub/info',
-      'update/main/status', // refund processing: Mtime
-      'update/sub/status',
-      'update/main/status', // refund refunded or rejected: Mtime
-      'update/sub/status',
+      'append/sub/info', // refund requested
+      'update/sub/status', // refund processing
+      'update/sub/status', // refund refunded or rejected
       'update/main/status', // completed
     ]);
     expect(callsSent().filter((c) => c === 'add/main/info')).toHaveLength(1);
     expect(mismatches(oc, new Map([[orderId, facts]]), APP_KEY)).toEqual([]);
+  });
+
+  it('sends a title revised after payment with a whole add/main/info, after-sale items intact', async () => {
+    // Prepare: placed, paid, shipped and a refund requested, all in the Order Center
+    const facts = lifeWithRefund().slice(0, 4);
+    const orderId = facts[0]!.orderId;
+    for (const f of facts) await recordAndPush([f]);
+    const before = oc.order(orderId)!.data;
+    oc.clearRequests();
+    const snapshot = facts[0]!.order!;
+    const revised: Fact = {
+      eventId: `${orderId}:revised`,
+      kind: 'shipped',
+      source: 'merchant',
+      orderId,
+      occurredAt: facts.at(-1)!.occurredAt + 60,
+      order: { ...snapshot, title: '丑苹果 礼盒（新包装）' },
+    };
+
+    // Act
+    const outcome = await recordAndPush([revised]);
+
+    // Assess: only add/main/info carries Title, and it overwrites the after-sale data, so it carries that too
+    expect(outcome).toMatchObject({ state: 'synced' });
+    expect(callsSent()).toEqual(['add/main/info']);
+    const sent = (oc.requests[0]!.body as { Data: { Title: string; EXT: { SubsOrder?: unknown } }[] })
+      .Data[0]!;
+    expect(sent.Title).toBe('丑苹果 礼盒（新包装）');
+    expect(sent.EXT.SubsOrder).toEqual(before.EXT.SubsOrder);
+    const after = oc.order(orderId)!.data;
+    expect(after.Title).toBe('丑苹果 礼盒（新包装）');
+    expect(after.EXT.SubsOrder).toEqual(before.EXT.SubsOrder);
+    expect(mismatches(oc, new Map([[orderId, [...facts, revised]]]), APP_KEY)).toEqual([]);
   });
 
   it('makes no call when nothing changed, and resends whole only when forced', async () => {

@@ -1,0 +1,46 @@
+import { parseRefundAudit, parseRefundResult } from '../events';
+import { logger } from '../logger';
+import { answerRefundAudit } from '../refund-audit/answer';
+import { getService } from '../service';
+import { verifiedCashierForm } from './cashier';
+import { refundAuditReply, refundNotifyReply } from './replies';
+import { CASHIER_PUSH_BUDGET_MS, pushDeadline, recordFact } from './record';
+import type { Route } from './route';
+
+/**
+ * `POST /baidu/refund-audit` (退款审核, CONTRACT section 5b): Baidu's cashier asks whether to refund. The
+ * signature first, then the question; the answer comes from the ledger and REFUND_AUDIT_POLICY, recorded
+ * before it is given, within Baidu's 2 s.
+ */
+export function refundAuditRoute(): Route {
+  return {
+    accepts: 'application/x-www-form-urlencoded',
+    replies: 'cashier',
+    async handle(request, context) {
+      const question = parseRefundAudit(await verifiedCashierForm(request));
+      logger.appendKeys({ orderId: question.orderId, refundBatchId: question.asked.refundBatchId });
+      const { answer, recorded } = await answerRefundAudit(getService(), question, {
+        pushDeadline: pushDeadline(Date.now(), CASHIER_PUSH_BUDGET_MS, context),
+      });
+      logger.appendKeys({ auditStatus: answer.auditStatus, recorded: recorded !== undefined });
+      return refundAuditReply(answer);
+    },
+  };
+}
+
+/**
+ * `POST /baidu/refund-notify` (退款结果, CONTRACT section 5b): Baidu's cashier says how a refund ended.
+ * Recorded like any fact (a retry is a duplicate) and pushed within the cashier's budget; the linked
+ * after-sale order shows refunded (402), or the failure becomes an anomaly for a person.
+ */
+export function refundNotifyRoute(): Route {
+  return {
+    accepts: 'application/x-www-form-urlencoded',
+    replies: 'cashier',
+    async handle(request, context) {
+      const fact = parseRefundResult(await verifiedCashierForm(request));
+      await recordFact(fact, context, CASHIER_PUSH_BUDGET_MS);
+      return refundNotifyReply();
+    },
+  };
+}
