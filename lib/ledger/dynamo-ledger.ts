@@ -335,7 +335,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         const values: Record<string, unknown> = {
           ':fact': stored,
           ':pending': 'pending',
-          ':key': keyOf('pending', fact.orderId),
+          ':queueKey': keyOf('pending', fact.orderId),
           ':at': at,
           ':zero': 0,
           ':one': 1,
@@ -343,7 +343,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         const set = [
           '#f = :fact',
           'syncState = :pending',
-          '#q = :key',
+          '#q = :queueKey',
           'nextAttemptAt = if_not_exists(nextAttemptAt, :at)',
           'attempts = if_not_exists(attempts, :zero)',
           'updatedAt = :at',

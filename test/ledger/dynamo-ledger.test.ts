@@ -82,7 +82,7 @@ describe('recordFact', () => {
     const result = await ledger.recordFact(placed);
 
     // Assess
-    expect(result).toEqual({ outcome: 'recorded' });
+    expect(result).toEqual({ outcome: 'recorded', nextAttemptAt: clock });
     expect(await ledger.get(orderId)).toMatchObject({
       orderId,
       facts: [placed],
@@ -702,11 +702,12 @@ describe('the sharded queue', () => {
   let shardedTable = '';
 
   it('gives each shard exactly its orders, in next-attempt order, and every order to one shard', async () => {
-    // Prepare: 40 orders due at different times
+    // Prepare: 40 orders due at different times, every other one recorded with a snapshot (held on the
+    // item with its own fold key, which must not touch the queue key)
     const ids = Array.from({ length: 40 }, () => uniqueId('s'));
     for (const [i, orderId] of ids.entries()) {
       clock = 1_764_316_800_000 + (i % 7) * 1000;
-      await sharded.recordFact(fact({ orderId }));
+      await sharded.recordFact(fact({ orderId, ...(i % 2 ? { order: snapshot() } : {}) }));
     }
 
     // Act
