@@ -15,18 +15,14 @@ import {
   runReconcile,
 } from '../lib/reconcile';
 import { createLambdaStarter } from '../lib/reconcile/lambda-starter';
+import { workerFunctionName, workerSettings } from '../lib/reconcile/worker-settings';
 import { getService } from '../lib/service';
 
-/** Positive integer from the environment, or the default. */
-function setting(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-}
-
 /**
- * The schedule's coordinator, the shards' worker and the operator's tool (`serverless invoke -f reconcile
- * --data '...'`): `{}` or a schedule starts one worker per shard (`{"shard": n}`, this same function,
- * invoked asynchronously); `{"orderIds":[...]}` (with `"force":true`: whole) pushes those; `{"dryRun":true}`,
+ * The schedule's coordinator and the operator's tool (`serverless invoke -f reconcile --data '...'`): `{}`
+ * or a schedule starts one worker per shard (the reconcileWorker function, invoked asynchronously with
+ * `{"shard": n}`); `{"shard": n}` here runs that shard's worker now and answers its summary;
+ * `{"orderIds":[...]}` (with `"force":true`: whole) pushes those; `{"dryRun":true}`,
  * `{"revive":true}` and `{"report":true}` answer a page at a time (pass the `cursor` back for the next).
  * `{"refundAudit":{"orderId","refundBatchId","decision"}}` answers an audit Baidu's cashier asked.
  */
@@ -37,7 +33,7 @@ async function reconcile(event: unknown, context: Context) {
   switch (command.kind) {
     case 'run': {
       const started = await fanOut(
-        createLambdaStarter({ functionName: context.functionName }),
+        createLambdaStarter({ functionName: workerFunctionName(context.functionName) }),
         config.syncShards,
       );
       logger.info('reconcile started its workers', { ...started });
@@ -72,8 +68,7 @@ async function reconcile(event: unknown, context: Context) {
         shard: command.kind === 'worker' ? command.shard : undefined,
         orderIds: command.kind === 'push' ? command.orderIds : undefined,
         force: command.kind === 'push' && command.force,
-        concurrency: setting('RECONCILE_CONCURRENCY', 8),
-        batchSize: setting('RECONCILE_BATCH_SIZE', 20),
+        ...workerSettings(),
         onOldestDue: recordOldestDue,
       });
       recordRunMetrics(summary);

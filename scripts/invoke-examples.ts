@@ -86,18 +86,18 @@ function checkOrderCenter(stack: LocalStack): string[] {
 
 async function main(): Promise<number> {
   const stack = await startLocalStack();
-  // reconcile {} starts one worker per shard through the Lambda Invoke API: a stand-in runs them here, in
-  // this process, against the same stack (nothing reaches AWS). The worker's library code, not the
-  // function file: middy is ESM only, which this CommonJS script cannot load.
+  // reconcile {} starts one reconcileWorker per shard through the Lambda Invoke API: a stand-in runs them
+  // here, in this process, against the same stack (nothing reaches AWS). The worker's library code, not
+  // the function file: middy is ESM only, which this CommonJS script cannot load.
   Object.assign(process.env, stack.env);
-  const reconcile = async (event: unknown, context: Context) => {
+  const worker = async (event: unknown, context: Context) => {
     const command = parseReconcileCommand(event);
     if (command.kind !== 'worker') throw new Error(`expected a worker invocation, got ${command.kind}`);
     const deadline = Date.now() + context.getRemainingTimeInMillis();
     return runReconcile(getService('reconcile').sync, { shard: command.shard, deadline });
   };
   const lambda = await startLocalLambda({
-    functions: { reconcile, [`swan-order-sync-${stack.stage}-reconcile`]: reconcile },
+    functions: { [`swan-order-sync-${stack.stage}-reconcileWorker`]: worker },
     timeoutMs: 300_000,
   });
   stack.env.AWS_ENDPOINT_URL_LAMBDA = lambda.url;

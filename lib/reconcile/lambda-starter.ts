@@ -6,9 +6,10 @@ import type { WorkerStarter } from './fan-out';
 export const workerEvent = (shard: number) => ({ shard });
 
 /**
- * Starts workers through the Lambda Invoke API, asynchronously (InvocationType Event), on the function
- * itself: reconcile stays one function (CONTRACT section 2). Only reconcile's bundle loads the Lambda client.
- * The endpoint comes from the SDK's own settings (AWS_ENDPOINT_URL_LAMBDA locally).
+ * Starts workers through the Lambda Invoke API, asynchronously (InvocationType Event), on the worker
+ * function (reconcileWorker: a function of its own, so that reconcile's one-at-a-time limit does not
+ * throttle them). Only reconcile's bundle loads the Lambda client. The endpoint comes from the SDK's own
+ * settings (AWS_ENDPOINT_URL_LAMBDA locally).
  */
 export function createLambdaStarter(options: { functionName: string; client?: LambdaClient }): WorkerStarter {
   const client = options.client ?? new LambdaClient(awsClientSettings('reconcile'));

@@ -39,6 +39,8 @@ export const PROD_PARAMS: Readonly<Record<string, string>> = {
   // Issue 13's (scale)
   syncShards: '32',
   baiduMaxQps: '200',
+  reconcileWorkerConcurrency: '4',
+  reconcileBatchSize: '10',
 };
 
 export const STAGES: readonly PackagedStage[] = [

@@ -5,6 +5,7 @@ import { getService, resetService } from '../../lib/service';
 import { createLedgerTable } from '../../local/dynamo';
 import type { SyncDependencies } from '../../lib/sync/push';
 import { handler } from '../../functions/reconcile';
+import { handler as worker } from '../../functions/reconcileWorker';
 import { duplicatedSubOrders, mismatches } from '../helpers/convergence';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
@@ -19,7 +20,7 @@ let deps: SyncDependencies;
 beforeAll(async () => {
   stack = await startStackForHandlers();
   // The coordinator starts its workers through the Lambda Invoke API: here, on this process's handler.
-  lambda = await startLocalLambda({ functions: { reconcile: handler }, timeoutMs: 600_000 });
+  lambda = await startLocalLambda({ functions: { reconcileWorker: worker }, timeoutMs: 600_000 });
   process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.url;
 });
 

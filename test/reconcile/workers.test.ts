@@ -1,4 +1,5 @@
 import { handler } from '../../functions/reconcile';
+import { handler as worker } from '../../functions/reconcileWorker';
 import type { Fact } from '../../lib/events/types';
 import type { Ledger, LedgerItem } from '../../lib/ledger/types';
 import { shardOf } from '../../lib/ledger/shard';
@@ -20,7 +21,7 @@ let deps: SyncDependencies;
 
 beforeAll(async () => {
   stack = await startStackForHandlers();
-  lambda = await startLocalLambda({ functions: { reconcile: handler }, timeoutMs: 600_000 });
+  lambda = await startLocalLambda({ functions: { reconcileWorker: worker }, timeoutMs: 600_000 });
   process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.url;
 });
 

@@ -9,6 +9,7 @@ import type { StackResult } from '../../lib/http';
 import { getService, resetService } from '../../lib/service';
 import { pushOrder } from '../../lib/sync/push';
 import { handler as reconcile } from '../../functions/reconcile';
+import { handler as reconcileWorker } from '../../functions/reconcileWorker';
 import { handler as rotateToken } from '../../functions/rotateToken';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
@@ -91,8 +92,8 @@ let lambda: LocalLambda;
 
 beforeAll(async () => {
   stack = await startStackForHandlers();
-  // reconcile's coordinator starts its shard workers through the Lambda Invoke API: here, in process.
-  lambda = await startLocalLambda({ functions: { reconcile } });
+  // reconcile's coordinator starts its shard workers (reconcileWorker) through the Lambda Invoke API: here, in process.
+  lambda = await startLocalLambda({ functions: { reconcileWorker } });
   process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.url;
   logs = captureLogs();
 });
