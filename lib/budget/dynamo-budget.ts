@@ -9,7 +9,12 @@ export interface DynamoBudgetOptions {
   tableName: string;
   /** calls per second, all instances together */
   maxQps: number;
-  /** the most one claim takes; default maxQps / 20, at least 1 */
+  /**
+   * the most one claim takes; default maxQps / 5, at least 1. An instance claims one at a time, so this
+   * bounds what one busy instance can spend in a second to maxChunk per round trip to the table: at
+   * maxQps / 20, 100 concurrent pushes of one webhook instance needed 20 claims in a row, and on a loaded
+   * machine their deadlines passed before the last slots came.
+   */
   maxChunk?: number;
   /** how long a quota error holds everyone off; default 30 s */
   pauseMs?: number;
@@ -43,7 +48,7 @@ export function createDynamoBudget(options: DynamoBudgetOptions): CallBudget {
   const doc = DynamoDBDocumentClient.from(options.client);
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const maxChunk = Math.max(1, options.maxChunk ?? Math.floor(options.maxQps / 20));
+  const maxChunk = Math.max(1, options.maxChunk ?? Math.floor(options.maxQps / 5));
   const pauseMs = options.pauseMs ?? 30_000;
   const edgeMs = options.edgeMs ?? 25;
 
