@@ -3,20 +3,21 @@
  * per section and the targets, and writes bench/results.json. It reports; it does not fail on a missed target.
  *
  *   npm run bench                      everything (a few minutes on 2 cores)
- *   npm run bench -- --only=throughput one or more of: cold-start, throughput, reconcile, webhook
+ *   npm run bench -- --only=throughput one or more of: cold-start, throughput, reconcile, webhook, drain
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem, type as osType, release } from 'node:os';
 import path from 'node:path';
 import { startStackForHandlers } from '../test/helpers/stack';
 import { coldStart } from './cold-start';
+import { drainBench } from './drain';
 import { ROOT } from './deploy-config';
 import { reconcileBench } from './reconcile';
 import { renderTable, renderTargets, type SectionResult } from './report';
 import { throughput } from './throughput';
 import { webhookBench } from './webhook';
 
-const SECTIONS = ['cold-start', 'throughput', 'reconcile', 'webhook'] as const;
+const SECTIONS = ['cold-start', 'throughput', 'reconcile', 'webhook', 'drain'] as const;
 type SectionName = (typeof SECTIONS)[number];
 
 class UsageError extends Error {
@@ -83,6 +84,20 @@ async function main(): Promise<void> {
             latencyMs: 50,
             concurrency: 16,
             batchSize: 10,
+          }),
+        );
+        results.push(result);
+      }
+      if (sections.includes('drain')) {
+        progress('drain: 10,000 due orders over 16 shard workers, BAIDU_MAX_QPS 200 (a few minutes)');
+        const { result } = await withLogsCounted(() =>
+          drainBench(stack, {
+            orders: Number(process.env.BENCH_DRAIN_ORDERS ?? 10_000),
+            smallOrders: 2_000,
+            shards: 16,
+            maxQps: 200,
+            latencyMs: 50,
+            concurrency: 8,
           }),
         );
         results.push(result);

@@ -6,6 +6,7 @@ import { publishMetrics } from '../lib/metrics';
 import {
   decideRefundAuditByOperator,
   dryRun,
+  fanOut,
   parseReconcileCommand,
   recordOldestDue,
   recordRunMetrics,
@@ -13,34 +14,40 @@ import {
   revive,
   runReconcile,
 } from '../lib/reconcile';
+import { createLambdaStarter } from '../lib/reconcile/lambda-starter';
+import { workerFunctionName, workerSettings } from '../lib/reconcile/worker-settings';
 import { getService } from '../lib/service';
 
-/** Positive integer from the environment, or the default. */
-function setting(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isInteger(value) && value > 0 ? value : fallback;
-}
-
 /**
- * The schedule's safety net and the operator's tool (`serverless invoke -f reconcile --data '...'`):
- * `{}` or a schedule pushes what is due; `{"orderIds":[...]}` (with `"force":true`: whole) pushes those;
- * `{"dryRun":true}` shows the plan; `{"revive":true}` revives dead orders; `{"report":true}` lists problems;
+ * The schedule's coordinator and the operator's tool (`serverless invoke -f reconcile --data '...'`): `{}`
+ * or a schedule starts one worker per shard (the reconcileWorker function, invoked asynchronously with
+ * `{"shard": n}`); `{"shard": n}` here runs that shard's worker now and answers its summary;
+ * `{"orderIds":[...]}` (with `"force":true`: whole) pushes those; `{"dryRun":true}`,
+ * `{"revive":true}` and `{"report":true}` answer a page at a time (pass the `cursor` back for the next).
  * `{"refundAudit":{"orderId","refundBatchId","decision"}}` answers an audit Baidu's cashier asked.
  */
 async function reconcile(event: unknown, context: Context) {
   const command = parseReconcileCommand(event);
-  const { sync, ledger, config } = getService();
+  const { sync, ledger, config } = getService('reconcile');
   const now = Date.now();
   switch (command.kind) {
+    case 'run': {
+      const started = await fanOut(
+        createLambdaStarter({ functionName: workerFunctionName(context.functionName) }),
+        config.syncShards,
+      );
+      logger.info('reconcile started its workers', { ...started });
+      return started;
+    }
     case 'dryRun': {
-      const plan = await dryRun(ledger, config.appKey, { ...command, now });
-      logger.info('reconcile dry run', { orders: plan.length });
-      return { dryRun: true, orders: plan };
+      const page = await dryRun(ledger, config.appKey, { ...command, now });
+      logger.info('reconcile dry run', { orders: page.orders.length, more: page.cursor !== undefined });
+      return { dryRun: true, ...page };
     }
     case 'revive': {
-      const revived = await revive(ledger, command.orderIds);
-      logger.info('reconcile revived dead orders', { revived: revived.length });
-      return { revived };
+      const page = await revive(ledger, command);
+      logger.info('reconcile revived dead orders', { revived: page.revived.length });
+      return page;
     }
     case 'refundAudit': {
       const decided = await decideRefundAuditByOperator(
@@ -51,22 +58,23 @@ async function reconcile(event: unknown, context: Context) {
       return { refundAudit: decided };
     }
     case 'report': {
-      const found = await report(ledger, config.appKey);
+      const found = await report(ledger, config.appKey, command);
       logger.info('reconcile report', { problems: found.problems.length, waiting: found.waiting.length });
       return found;
     }
     default: {
       const summary = await runReconcile(sync, {
         deadline: now + context.getRemainingTimeInMillis(),
+        shard: command.kind === 'worker' ? command.shard : undefined,
         orderIds: command.kind === 'push' ? command.orderIds : undefined,
         force: command.kind === 'push' && command.force,
-        concurrency: setting('RECONCILE_CONCURRENCY', 8),
-        batchSize: setting('RECONCILE_BATCH_SIZE', 20),
+        ...workerSettings(),
         onOldestDue: recordOldestDue,
       });
       recordRunMetrics(summary);
-      logger.info('reconcile run', { ...summary });
-      return summary;
+      const shard = command.kind === 'worker' ? { shard: command.shard } : {};
+      logger.info('reconcile run', { ...shard, ...summary });
+      return { ...shard, ...summary };
     }
   }
 }

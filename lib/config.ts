@@ -1,3 +1,4 @@
+import { DEFAULT_SYNC_SHARDS, MAX_SYNC_SHARDS } from './ledger/shard';
 import type { RefundAuditPolicy } from './events/types';
 
 /** The service's configuration (docs/contract.md section 7), read from the environment once and checked. */
@@ -17,6 +18,10 @@ export interface Config {
   /** PAYMENT_CHECK_AFTER_MINUTES: how long a cashier cancel waits before it closes an unpaid order */
   paymentCheckAfterMinutes: number;
   ledgerTable: string;
+  /** shards of the sync queue; reconcile runs one worker per shard (docs/contract.md section 9) */
+  syncShards: number;
+  /** Order Center calls per second, all functions together */
+  baiduMaxQps: number;
   /** how Baidu's refund audits are answered (docs/contract.md section 5b) */
   refundAuditPolicy: RefundAuditPolicy;
 }
@@ -40,6 +45,23 @@ type Env = Record<string, string | undefined>;
 function value(env: Env, name: string): string | undefined {
   const raw = env[name]?.trim();
   return raw ? raw : undefined;
+}
+
+/** A whole number within [min, max] from the environment, or the default; a bad one is a problem named. */
+function integer(
+  env: Env,
+  name: string,
+  range: { min: number; max: number; fallback: number },
+  problems: string[],
+): number {
+  const raw = value(env, name);
+  if (raw === undefined) return range.fallback;
+  const parsed = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(parsed >= range.min && parsed <= range.max)) {
+    problems.push(`${name} must be a whole number from ${range.min} to ${range.max}, got "${raw}"`);
+    return range.fallback;
+  }
+  return parsed;
 }
 
 /** Reads the configuration; fails fast, naming every missing or malformed variable. */
@@ -86,6 +108,13 @@ export function loadConfig(env: Env = process.env): Config {
     cashierDealId: value(env, 'CASHIER_DEAL_ID'),
     paymentCheckAfterMinutes,
     ledgerTable: value(env, 'LEDGER_TABLE') ?? `swan-order-sync-${stage}-ledger`,
+    syncShards: integer(
+      env,
+      'SYNC_SHARDS',
+      { min: 1, max: MAX_SYNC_SHARDS, fallback: DEFAULT_SYNC_SHARDS },
+      problems,
+    ),
+    baiduMaxQps: integer(env, 'BAIDU_MAX_QPS', { min: 1, max: 100_000, fallback: 100 }, problems),
     refundAuditPolicy: isPolicy(policy) ? policy : 'match',
   };
   if (problems.length > 0) throw new ConfigError(`configuration: ${problems.join('; ')}`);

@@ -98,6 +98,12 @@ export async function recordAndPush(
     if (recorded.outcome === 'conflict') reply.conflict = true;
     return reply;
   }
+  // No inline push for an order in transient backoff (a new fact does not skip it), nor while this
+  // instance's inline pushes keep failing: recorded is enough, reconcile's workers push within the budget.
+  const now = (options.now ?? Date.now)();
+  const backingOff = recorded.nextAttemptAt > now;
+  if (backingOff || !service.inlineBreaker.allows(now)) return { ...base, duplicate: false, sync: 'pending' };
   const outcome = await pushOrder(service.sync, fact.orderId, { deadline: options.pushDeadline });
+  service.inlineBreaker.record(outcome, (options.now ?? Date.now)());
   return { ...base, duplicate: false, sync: syncOf(outcome.state) };
 }

@@ -1,4 +1,5 @@
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { awsClientSettings, type ClientRole } from './aws-clients';
 import { loadConfig, type Config } from './config';
 
 /**
@@ -13,14 +14,17 @@ export interface ParameterStore {
 
 let current: ParameterStore | undefined;
 
-/** The one place an SSM client is made: every function's, and lib/service's when none is given. */
-export function createSsmClient(): SSMClient {
-  return new SSMClient({});
+/**
+ * The one place an SSM client is made: every function's, and lib/service's when none is given, with the
+ * timeouts of whoever waits on it (lib/aws-clients).
+ */
+export function createSsmClient(role: ClientRole = 'webhook'): SSMClient {
+  return new SSMClient(awsClientSettings(role));
 }
 
 /** The container's configuration (read and checked on first use) and SSM client, then kept. */
-export function getParameterStore(): ParameterStore {
-  current ??= { config: loadConfig(), ssm: createSsmClient() };
+export function getParameterStore(role: ClientRole = 'webhook'): ParameterStore {
+  current ??= { config: loadConfig(), ssm: createSsmClient(role) };
   return current;
 }
 

@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { KeyObject } from 'node:crypto';
+import { awsClientSettings, type ClientRole } from './aws-clients';
+import { createDynamoBudget } from './budget/dynamo-budget';
 import { cachedValue, type CachedValue } from './cached-value';
 import type { Config } from './config';
 import { loadCashierPublicKey } from './events/cashier-key';
@@ -9,6 +11,7 @@ import { timedFetch } from './metrics';
 import type { Ledger } from './ledger/types';
 import { createOrderCenterClient, type OrderCenterClient } from './order-center/client';
 import { createSsmClient, getParameterStore, resetParameterStore } from './parameter-store';
+import { createInlineBreaker, type InlineBreaker } from './sync/inline-breaker';
 import type { SyncDependencies } from './sync/push';
 import { createSsmTokenProvider, DEFAULT_TOKEN_MAX_AGE_MS } from './token';
 import type { AccessTokenProvider } from './token/provider';
@@ -25,12 +28,16 @@ export interface Service {
   tokens: AccessTokenProvider;
   client: OrderCenterClient;
   sync: SyncDependencies;
+  /** this instance's inline pushes: off for a while when they keep failing */
+  inlineBreaker: InlineBreaker;
   ssm: SSMClient;
   webhookSecret: CachedValue<string>;
   cashierPublicKey: CachedValue<KeyObject>;
 }
 
 export interface ServiceOverrides {
+  /** whose timeouts the AWS clients get (lib/aws-clients); default webhook */
+  role?: ClientRole;
   dynamo?: DynamoDBClient;
   ssm?: SSMClient;
   fetch?: typeof fetch;
@@ -38,16 +45,28 @@ export interface ServiceOverrides {
 
 /** Wires the service from a configuration. AWS endpoints come from the SDK's own settings (AWS_ENDPOINT_URL_*). */
 export function createService(config: Config, overrides: ServiceOverrides = {}): Service {
-  const ssm = overrides.ssm ?? createSsmClient();
-  const dynamo = overrides.dynamo ?? new DynamoDBClient({});
-  const ledger = createDynamoLedger({ client: dynamo, tableName: config.ledgerTable });
+  const role = overrides.role ?? 'webhook';
+  const ssm = overrides.ssm ?? createSsmClient(role);
+  const dynamo = overrides.dynamo ?? new DynamoDBClient(awsClientSettings(role));
+  const ledger = createDynamoLedger({
+    client: dynamo,
+    tableName: config.ledgerTable,
+    shards: config.syncShards,
+  });
   const tokens = createSsmTokenProvider({ ssm, parameterName: config.accessTokenParam });
+  // One budget of Order Center calls per second for every function together (BAIDU_MAX_QPS).
+  const budget = createDynamoBudget({
+    client: dynamo,
+    tableName: config.ledgerTable,
+    maxQps: config.baiduMaxQps,
+  });
   const client = createOrderCenterClient({
     baseUrl: config.orderCenterBaseUrl,
     tokens,
     pmAppKey: config.cashierAppKey,
     // timed: Baidu's latency and errors on the dashboard (lib/metrics)
     fetch: timedFetch(overrides.fetch),
+    budget,
   });
   const secretOptions = { maxAgeMs: DEFAULT_TOKEN_MAX_AGE_MS, now: () => Date.now() };
   return {
@@ -62,6 +81,7 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
       cashierDealId: config.cashierDealId,
       cancelAfterSeconds: config.paymentCheckAfterMinutes * 60,
     },
+    inlineBreaker: createInlineBreaker(),
     ssm,
     webhookSecret: cachedValue(() => readSecureString(ssm, config.webhookSecretParam), secretOptions),
     cashierPublicKey: cachedValue(
@@ -73,11 +93,14 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
 
 let current: Service | undefined;
 
-/** The container's service: configuration read (and checked) on first use, then kept. */
-export function getService(): Service {
+/**
+ * The container's service: configuration read (and checked) on first use, then kept. A Lambda container
+ * runs one function, so the first caller's role (the AWS clients' timeouts) is the container's.
+ */
+export function getService(role: ClientRole = 'webhook'): Service {
   if (!current) {
-    const { config, ssm } = getParameterStore();
-    current = createService(config, { ssm });
+    const { config, ssm } = getParameterStore(role);
+    current = createService(config, { ssm, role });
   }
   return current;
 }

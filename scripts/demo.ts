@@ -366,12 +366,18 @@ function verdict(
   return { orderId: order.orderId, problems };
 }
 
-function summarize(summary: unknown): string {
-  const s = summary as Record<string, unknown>;
-  const counts = ['due', 'pushed', 'confirmed', 'pending', 'failed', 'dead', 'waiting']
-    .map((key) => `${key} ${String(s[key])}`)
-    .join(', ');
-  return `${counts}; calls ${JSON.stringify(s.calls ?? {})}`;
+/** Waits until a dry run finds nothing due: the workers reconcile started have pushed (or given up on) all. */
+async function drained(service: LocalService, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const page = (await service.invoke('reconcile', { dryRun: true })) as {
+      orders: unknown[];
+      cursor?: string;
+    };
+    if (page.orders.length === 0 && page.cursor === undefined) return true;
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 async function runDemo(service: LocalService): Promise<boolean> {
@@ -392,8 +398,13 @@ async function runDemo(service: LocalService): Promise<boolean> {
     console.log('');
   }
 
-  const summary = await service.invoke('reconcile', {});
-  console.log(`reconcile {} (through the Lambda endpoint): ${summarize(summary)}\n`);
+  // The schedule's reconcile: a coordinator that starts one worker per shard (async invokes) and returns.
+  const started = (await service.invoke('reconcile', {})) as { started: number[]; failed: unknown[] };
+  console.log(
+    `reconcile {} (through the Lambda endpoint): started ${started.started.length} shard workers, ${started.failed.length} failed to start`,
+  );
+  const empty = await drained(service, 60_000);
+  console.log(`  nothing left due: ${empty ? 'yes' : 'NO, still due after 60 s'}\n`);
 
   const res = await fetch(`${urls.orderCenter}/orders`);
   if (res.status !== 200) throw new Error(`GET ${urls.orderCenter}/orders: HTTP ${res.status}`);

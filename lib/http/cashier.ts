@@ -5,9 +5,13 @@ import { BadSignatureError, MalformedBodyError } from './errors';
 import type { HttpRequest } from './events';
 import { cashierSuccessReply } from './replies';
 import { CASHIER_PUSH_BUDGET_MS, recordFact } from './record';
+import { answerWithin } from './reply-deadline';
 import type { Route } from './route';
 
 const NOT_SIGNED = "is missing or is not the cashier platform's signature of the posted fields";
+
+/** Baidu's cashier wants an answer within 2 s: whatever still hangs by then gets a 503 (Baidu retries). */
+export const CASHIER_REPLY_MS = 1_700;
 
 /**
  * The fields of a callback from Baidu's cashier, once its RSA signature is verified: one check for the
@@ -40,10 +44,12 @@ export function cashierNotifyRoute(): Route {
   return {
     accepts: 'application/x-www-form-urlencoded',
     replies: 'cashier',
-    async handle(request, context) {
-      const fields = await verifiedCashierForm(request);
-      await recordFact(parseCashierNotify(fields), context, CASHIER_PUSH_BUDGET_MS);
-      return cashierSuccessReply();
+    handle(request, context) {
+      return answerWithin(CASHIER_REPLY_MS, async () => {
+        const fields = await verifiedCashierForm(request);
+        await recordFact(parseCashierNotify(fields), context, CASHIER_PUSH_BUDGET_MS);
+        return cashierSuccessReply();
+      });
     },
   };
 }

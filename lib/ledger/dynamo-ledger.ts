@@ -9,6 +9,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Fact, OrderSnapshot } from '../events/types';
 import type { OrderData } from '../order-center/types';
+import { ORDERS_ONLY } from './reserved';
+import { allKeys, DEFAULT_SYNC_SHARDS, queueKeyOf, shardKeys } from './shard';
 import {
   archiveFacts,
   decodeArchive,
@@ -26,17 +28,25 @@ import {
   LedgerRefusedError,
   LedgerUnavailableError,
   type Ledger,
+  type AnomalyPage,
   type LedgerItem,
   type PushEnd,
   type QueueEntry,
   type QueueName,
   type QueuePage,
+  type QueueQuery,
   type RecordedAnomaly,
   type RecordResult,
   type SyncState,
 } from './types';
 
-export const SYNC_QUEUE_INDEX = 'bySyncQueue';
+/** The sharded sync queue: hash key queueShard = `<state>#<shard>`, range key nextAttemptAt. */
+export const QUEUE_SHARD_INDEX = 'byQueueShard';
+/**
+ * The first release's queue index (hash key syncQueue = `<state>`): read only, for items written before
+ * the upgrade; every write moves an item to the sharded index. Dropped from serverless.yml a release later.
+ */
+export const LEGACY_QUEUE_INDEX = 'bySyncQueue';
 /** Facts live in top-level attributes named f#<eventId>: one conditional SET records one, no map to create first. */
 const FACT_PREFIX = 'f#';
 /**
@@ -59,6 +69,8 @@ const ARCHIVE_AT_ONCE = 200;
 export interface DynamoLedgerOptions {
   client: DynamoDBClient;
   tableName: string;
+  /** SYNC_SHARDS; default 16 */
+  shards?: number;
   /** epoch ms */
   now?: () => number;
   /** how many whole facts the item holds before they are archived */
@@ -143,14 +155,44 @@ function toItem(raw: Record<string, unknown>): LedgerItem {
   };
 }
 
-function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+/** Where a queue page stopped: the key's place in the list of keys, and DynamoDB's own position in it. */
+interface QueueCursor {
+  k: number;
+  e?: Record<string, unknown>;
 }
 
-function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  return cursor
-    ? (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
-    : undefined;
+/** A cursor that is not one of ours: the caller passed something else (operators type them). */
+export class BadCursorError extends Error {
+  override readonly name = 'BadCursorError';
+}
+
+export function encodeCursor(position: unknown): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+export function decodeCursor<T>(cursor: string, valid: (value: unknown) => value is T): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new BadCursorError('cursor is not one this service returned');
+  }
+  if (!valid(parsed)) throw new BadCursorError('cursor is not one this service returned');
+  return parsed;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const isQueueCursor = (value: unknown): value is QueueCursor =>
+  isRecord(value) &&
+  Number.isInteger(value.k) &&
+  (value.k as number) >= 0 &&
+  (value.e === undefined || isRecord(value.e));
+
+/** The state part of a queue key (`pending#3` -> pending; a legacy `pending` as it is). */
+function stateOf(key: unknown): QueueName {
+  return String(key).split('#')[0] as QueueName;
 }
 
 /** The ledger on DynamoDB: one item per order, every write a single conditional UpdateItem. */
@@ -161,6 +203,8 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
   const table = options.tableName;
   const now = options.now ?? (() => Date.now());
   const archiveEvery = options.archiveEvery ?? DEFAULT_ARCHIVE_EVERY;
+  const shards = options.shards ?? DEFAULT_SYNC_SHARDS;
+  const keyOf = (queue: QueueName, orderId: string) => queueKeyOf(queue, orderId, shards);
 
   async function update(
     input: Omit<UpdateCommandInput, 'TableName'>,
@@ -232,31 +276,36 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
     }
   }
 
-  /** Every item the filter keeps, page by page (operators' reports: a full read, never on a hot path). */
-  async function scanAll(
+  /**
+   * One page of the items the filter keeps, orders only (never a budget counter). Scan's Limit counts
+   * items read, not items matched: it reads on until the page has something or the table ends.
+   */
+  async function scanPage(
     filter: string,
     what: string,
-    projection?: string,
-  ): Promise<Record<string, unknown>[]> {
+    page: { projection?: string; limit?: number; cursor?: string },
+  ): Promise<{ rows: Record<string, unknown>[]; cursor?: string }> {
     const rows: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
+    let start = page.cursor ? decodeCursor(page.cursor, isRecord) : undefined;
     try {
       do {
         const out = await doc.send(
           new ScanCommand({
             TableName: table,
-            FilterExpression: filter,
-            ProjectionExpression: projection,
+            FilterExpression: `(${filter}) AND ${ORDERS_ONLY.filter}`,
+            ExpressionAttributeValues: { ...ORDERS_ONLY.values },
+            ProjectionExpression: page.projection,
+            Limit: page.limit,
             ExclusiveStartKey: start,
           }),
         );
         rows.push(...(out.Items ?? []));
         start = out.LastEvaluatedKey;
-      } while (start);
+      } while (start && (page.limit === undefined || rows.length === 0));
     } catch (err) {
       throw wrap(err, what);
     }
-    return rows;
+    return { rows, cursor: start ? encodeCursor(start) : undefined };
   }
 
   return {
@@ -264,17 +313,29 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
 
     async recordFact(fact) {
       const stored = toStoredFact(fact);
-      const names: Record<string, string> = { '#f': `${FACT_PREFIX}${fact.eventId}`, '#q': 'syncQueue' };
+      const names: Record<string, string> = {
+        '#f': `${FACT_PREFIX}${fact.eventId}`,
+        '#q': 'queueShard',
+        '#legacy': 'syncQueue',
+      };
       const at = now();
 
       /**
        * One conditional write of the fact, holding its snapshot when `latest`. Returns how many facts the
-       * item now holds whole, or undefined if the condition failed.
+       * item now holds whole and when the order is due, or undefined if the condition failed.
+       *
+       * A new fact makes the order due, but never sooner than a backoff it is in (nextAttemptAt and
+       * attempts are kept when set: a synced or failed order's nextAttemptAt is already past). The index
+       * entry (`<state>#<shard>`, nextAttemptAt) changes only when the order enters the queue: nothing in
+       * it changes on every write, so a busy order does not rewrite its index partition.
        */
-      async function write(latest: OrderSnapshot | undefined): Promise<number | undefined> {
+      async function write(
+        latest: OrderSnapshot | undefined,
+      ): Promise<{ live: number; nextAttemptAt: number } | undefined> {
         const values: Record<string, unknown> = {
           ':fact': stored,
           ':pending': 'pending',
+          ':queueKey': keyOf('pending', fact.orderId),
           ':at': at,
           ':zero': 0,
           ':one': 1,
@@ -282,9 +343,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         const set = [
           '#f = :fact',
           'syncState = :pending',
-          '#q = :pending',
-          'nextAttemptAt = :at',
-          'attempts = :zero',
+          '#q = :queueKey',
+          'nextAttemptAt = if_not_exists(nextAttemptAt, :at)',
+          'attempts = if_not_exists(attempts, :zero)',
           'updatedAt = :at',
           'createdAt = if_not_exists(createdAt, :at)',
         ];
@@ -305,13 +366,16 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         try {
           const attributes = await update({
             Key: { orderId: fact.orderId },
-            UpdateExpression: `SET ${set.join(', ')} REMOVE lastError ADD version :one, ${LIVE_FACTS} :one`,
+            UpdateExpression: `SET ${set.join(', ')} REMOVE lastError, #legacy ADD version :one, ${LIVE_FACTS} :one`,
             ConditionExpression: condition,
             ExpressionAttributeNames: writeNames,
             ExpressionAttributeValues: values,
             ReturnValues: 'UPDATED_NEW',
           });
-          return Number(attributes?.[LIVE_FACTS] ?? 0);
+          return {
+            live: Number(attributes?.[LIVE_FACTS] ?? 0),
+            nextAttemptAt: Number(attributes?.nextAttemptAt ?? at),
+          };
         } catch (err) {
           if (isConditionFailure(err)) return undefined;
           throw err;
@@ -319,10 +383,10 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
       }
 
       /** Recorded: the order is due; when enough facts are held whole, they go to the archive. */
-      async function recorded(live: number): Promise<RecordResult> {
+      async function recorded(written: { live: number; nextAttemptAt: number }): Promise<RecordResult> {
         // Housekeeping only: if it fails, the fact is recorded all the same, and the next record archives.
-        if (live >= archiveEvery) await archive(fact.orderId).catch(() => undefined);
-        return { outcome: 'recorded' };
+        if (written.live >= archiveEvery) await archive(fact.orderId).catch(() => undefined);
+        return { outcome: 'recorded', nextAttemptAt: written.nextAttemptAt };
       }
 
       /** The eventId is taken: the same content is a duplicate, other content a conflict. */
@@ -426,10 +490,11 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         ':at': now(),
       };
       const set = ['syncState = :state', 'attempts = :attempts', 'nextAttemptAt = :next', 'updatedAt = :at'];
-      const remove = ['leaseOwner', 'leaseUntil'];
+      const remove = ['leaseOwner', 'leaseUntil', '#legacy'];
       if (end.syncState === 'synced') remove.push('#q');
       else {
-        set.push('#q = :state');
+        set.push('#q = :key');
+        values[':key'] = keyOf(end.syncState, orderId);
       }
       if (end.lastError) {
         set.push('lastError = :error');
@@ -448,7 +513,7 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
           Key: { orderId },
           UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
           ConditionExpression: 'leaseOwner = :owner AND version = :version',
-          ExpressionAttributeNames: { '#q': 'syncQueue' },
+          ExpressionAttributeNames: { '#q': 'queueShard', '#legacy': 'syncQueue' },
           ExpressionAttributeValues: values,
         });
         return 'ok';
@@ -469,49 +534,71 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
       return 'stale';
     },
 
-    async queryQueue(queue: QueueName, queryOptions = {}): Promise<QueuePage> {
-      const values: Record<string, unknown> = { ':q': queue };
-      let condition = '#q = :q';
-      if (queryOptions.dueBy !== undefined) {
-        condition += ' AND nextAttemptAt <= :due';
-        values[':due'] = queryOptions.dueBy;
-      }
+    async queryQueue(queue: QueueName, query: QueueQuery = {}): Promise<QueuePage> {
+      const keys = query.shard === undefined ? allKeys(queue, shards) : shardKeys(queue, query.shard, shards);
+      const limit = query.limit ?? 100;
+      let at: QueueCursor = query.cursor ? decodeCursor(query.cursor, isQueueCursor) : { k: 0 };
+      const entries: QueueEntry[] = [];
       try {
-        const out = await doc.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: SYNC_QUEUE_INDEX,
-            KeyConditionExpression: condition,
-            ExpressionAttributeNames: { '#q': 'syncQueue' },
-            ExpressionAttributeValues: values,
-            Limit: queryOptions.limit ?? 100,
-            ExclusiveStartKey: decodeCursor(queryOptions.cursor),
-          }),
-        );
-        const entries = (out.Items ?? []).map((raw) => ({ ...raw }) as unknown as QueueEntry);
-        return { entries, cursor: encodeCursor(out.LastEvaluatedKey) };
+        // One key after the other, until the page is full or the keys run out.
+        for (let key = keys[at.k]; key && entries.length < limit; key = keys[at.k]) {
+          const attribute = key.index === 'sharded' ? 'queueShard' : 'syncQueue';
+          const values: Record<string, unknown> = { ':q': key.value };
+          let condition = '#q = :q';
+          if (query.dueBy !== undefined) {
+            condition += ' AND nextAttemptAt <= :due';
+            values[':due'] = query.dueBy;
+          }
+          const out = await doc.send(
+            new QueryCommand({
+              TableName: table,
+              IndexName: key.index === 'sharded' ? QUEUE_SHARD_INDEX : LEGACY_QUEUE_INDEX,
+              KeyConditionExpression: condition,
+              ExpressionAttributeNames: { '#q': attribute },
+              ExpressionAttributeValues: values,
+              Limit: limit - entries.length,
+              ExclusiveStartKey: at.e,
+            }),
+          );
+          for (const raw of out.Items ?? []) {
+            entries.push({
+              orderId: raw.orderId as string,
+              syncQueue: stateOf(raw[attribute]),
+              nextAttemptAt: Number(raw.nextAttemptAt),
+              attempts: raw.attempts === undefined ? undefined : Number(raw.attempts),
+              lastError: raw.lastError as QueueEntry['lastError'],
+            });
+          }
+          at = out.LastEvaluatedKey ? { k: at.k, e: out.LastEvaluatedKey } : { k: at.k + 1 };
+        }
       } catch (err) {
         throw wrap(err, `querying the ${queue} queue`);
       }
+      return { entries, cursor: at.k < keys.length ? encodeCursor(at) : undefined };
     },
 
-    async listAnomalies() {
-      const rows = await scanAll(
+    async listAnomalies(page = {}) {
+      const found = await scanPage(
         'attribute_exists(anomalies) OR attribute_exists(conflicts)',
         'listing orders with anomalies',
-        'orderId, anomalies, conflicts',
+        { projection: 'orderId, anomalies, conflicts', limit: page.limit ?? 100, cursor: page.cursor },
       );
-      return rows.map((raw) => ({
+      const orders: AnomalyPage['orders'] = found.rows.map((raw) => ({
         orderId: raw.orderId as string,
         anomalies: [
           ...((raw.anomalies as RecordedAnomaly[] | undefined) ?? []),
           ...((raw.conflicts as RecordedAnomaly[] | undefined) ?? []),
         ],
       }));
+      return { orders, cursor: found.cursor };
     },
 
     async listRefundAudits() {
-      const rows = await scanAll('attribute_exists(refundAuditAt)', 'listing orders with refund audits');
+      const { rows } = await scanPage(
+        'attribute_exists(refundAuditAt)',
+        'listing orders with refund audits',
+        {},
+      );
       return rows.map((raw) => {
         const item = toItem(raw);
         return { orderId: item.orderId, audits: item.facts.filter((fact) => fact.kind === 'refund-audit') };
@@ -523,10 +610,16 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         await update({
           Key: { orderId },
           UpdateExpression:
-            'SET syncState = :pending, #q = :pending, attempts = :zero, nextAttemptAt = :at, updatedAt = :at',
+            'SET syncState = :pending, #q = :key, attempts = :zero, nextAttemptAt = :at, updatedAt = :at REMOVE #legacy',
           ConditionExpression: 'syncState = :dead',
-          ExpressionAttributeNames: { '#q': 'syncQueue' },
-          ExpressionAttributeValues: { ':pending': 'pending', ':dead': 'dead', ':zero': 0, ':at': now() },
+          ExpressionAttributeNames: { '#q': 'queueShard', '#legacy': 'syncQueue' },
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':key': keyOf('pending', orderId),
+            ':dead': 'dead',
+            ':zero': 0,
+            ':at': now(),
+          },
         });
         return true;
       } catch (err) {

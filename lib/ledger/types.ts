@@ -52,25 +52,27 @@ export interface LedgerItem {
   updatedAt: number;
 }
 
-/** A row of the sync queue index: enough to pick work and to report. */
+/**
+ * A row of the sync queue index: enough to pick work and to report, and nothing that changes on every
+ * write (so a new fact on a pending order rewrites no index entry).
+ */
 export interface QueueEntry {
   orderId: string;
   syncQueue: QueueName;
   nextAttemptAt: number;
-  openId?: string;
   attempts?: number;
   lastError?: LastError;
-  updatedAt?: number;
 }
 
 /**
- * How recording a fact ended. recorded: new, and the order is due.
+ * How recording a fact ended. recorded: new, and the order is due at nextAttemptAt (now, or later when the
+ * order is in a transient backoff: a new fact does not skip it).
  * duplicate: its eventId was recorded with the same content; nothing changed. conflict: its eventId was
  * recorded with other content (the fingerprints differ); nothing changed. A repeat says where the order's
  * sync stands, read with the fact it repeats (the caller answers with it, and need not read again).
  */
 export type RecordResult =
-  | { outcome: 'recorded' }
+  | { outcome: 'recorded'; nextAttemptAt: number }
   | { outcome: 'duplicate'; syncState: SyncState }
   | { outcome: 'conflict'; syncState: SyncState; recordedFingerprint: string; fingerprint: string };
 
@@ -88,6 +90,21 @@ export interface PushEnd {
 
 export interface QueuePage {
   entries: QueueEntry[];
+  /** where the next page starts; absent on the last page */
+  cursor?: string;
+}
+
+export interface AnomalyPage {
+  orders: { orderId: string; anomalies: RecordedAnomaly[] }[];
+  cursor?: string;
+}
+
+export interface QueueQuery {
+  /** one shard's orders (a reconcile worker); absent: every shard, one after the other (operators) */
+  shard?: number;
+  /** epoch ms: only orders due by then */
+  dueBy?: number;
+  limit?: number;
   cursor?: string;
 }
 
@@ -111,13 +128,13 @@ export interface Ledger {
    * Baidu did confirm) is written.
    */
   finishPush(orderId: string, owner: string, version: number, end: PushEnd): Promise<'ok' | 'stale'>;
-  /** Orders in a queue, by next attempt time; `dueBy` (epoch ms) limits to those due by then. */
-  queryQueue(
-    queue: QueueName,
-    options?: { dueBy?: number; limit?: number; cursor?: string },
-  ): Promise<QueuePage>;
-  /** Every order with anomalies or conflicts recorded (a full scan: for operators' reports, not for hot paths). */
-  listAnomalies(): Promise<{ orderId: string; anomalies: RecordedAnomaly[] }[]>;
+  /** Orders in a queue, a page at a time: by next attempt time within each shard's key. */
+  queryQueue(queue: QueueName, options?: QueueQuery): Promise<QueuePage>;
+  /**
+   * Orders with anomalies or conflicts recorded, a page at a time (a scan: for operators' reports, not for
+   * hot paths).
+   */
+  listAnomalies(page?: { limit?: number; cursor?: string }): Promise<AnomalyPage>;
   /** Every order Baidu's refund audit asked about, with its recorded audit answers (a full scan, as above). */
   listRefundAudits(): Promise<{ orderId: string; audits: Fact[] }[]>;
   /** Puts a dead order back to pending, due now. False if it was not dead. */

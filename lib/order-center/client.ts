@@ -1,3 +1,4 @@
+import { UNLIMITED, type CallBudget } from '../budget';
 import type { AccessTokenProvider } from '../token/provider';
 import {
   OrderCenterError,
@@ -27,6 +28,8 @@ export interface OrderCenterClientOptions {
   /** the cashier appKey (-> pm_app_key), when the merchant uses Baidu's cashier */
   pmAppKey?: string;
   fetch?: typeof fetch;
+  /** the calls per second all functions share: a slot is taken before every attempt; default none */
+  budget?: CallBudget;
   /** epoch milliseconds */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -64,6 +67,7 @@ const defaults = {
   now: () => Date.now(),
   sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
+  budget: UNLIMITED,
   callTimeoutMs: 3000,
   maxAttempts: 4,
   baseDelayMs: 100,
@@ -163,6 +167,8 @@ export function createOrderCenterClient(options: OrderCenterClientOptions): Orde
         if (deadline - o.now() <= 0) throw outOfTime();
         const token = await tokenBefore(deadline, outOfTime);
         // Measured after the token read: a slow SSM must not push an attempt past the deadline.
+        // One slot of the shared budget per attempt; none before the deadline: no attempt at all.
+        if (!(await o.budget.take(deadline))) throw outOfTime();
         const remaining = deadline - o.now();
         if (remaining <= 0) throw outOfTime();
         attempts += 1;
@@ -173,6 +179,8 @@ export function createOrderCenterClient(options: OrderCenterClientOptions): Orde
         );
         if (outcome.ok) return { reply: outcome.reply, attempts };
 
+        // Call quota exceeded: every instance holds off (the shared budget), and this order backs off.
+        if (outcome.kind === 'quota') await o.budget.pause();
         const failure = errorFrom(outcome, { call, attempts });
         if (outcome.kind === 'token' && !tokenRefetched) {
           // Baidu says the token is invalid or expired: drop it, fetch the current one at once, retry once.

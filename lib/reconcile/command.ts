@@ -1,15 +1,23 @@
 import * as yup from 'yup';
+import { MAX_SYNC_SHARDS } from '../ledger/shard';
 import { InvalidInputError, issuesFromYup } from '../validation';
 import { parseRefundAuditCommand, type RefundAuditCommand } from './refund-audit';
 
-/** What an invocation of reconcile asks for. */
+/**
+ * What an invocation of reconcile asks for. `run` (a schedule or `{}`) starts one worker per shard;
+ * `worker` (`{"shard": n}`, what `run` sends) drains one shard. The paging commands take the `cursor`
+ * their previous page returned.
+ */
 export type ReconcileCommand =
   | { kind: 'run' }
+  | { kind: 'worker'; shard: number }
   | { kind: 'push'; orderIds: string[]; force: boolean }
-  | { kind: 'dryRun'; orderIds?: string[]; force: boolean }
-  | { kind: 'revive'; orderIds?: string[] }
-  | { kind: 'report' }
+  | { kind: 'dryRun'; orderIds?: string[]; force: boolean; cursor?: string }
+  | { kind: 'revive'; orderIds?: string[]; cursor?: string }
+  | { kind: 'report'; cursor?: string }
   | RefundAuditCommand;
+
+const FIELDS = 'orderIds, force, dryRun, revive, report, refundAudit, cursor or shard';
 
 const MAX_ORDER_IDS = 500;
 
@@ -21,6 +29,8 @@ const schema = yup
           .string()
           .strict()
           .matches(/\S/, ({ path }) => `${path} must not be empty`)
+          // Order ids never hold whitespace (lib/events), so no name reaches a ledger item that is not an order.
+          .matches(/^\s*\S+\s*$/, ({ path }) => `${path} must not contain whitespace`)
           .required(({ path }) => `${path} must be an order id`),
       )
       .strict()
@@ -30,17 +40,31 @@ const schema = yup
     dryRun: yup.boolean().strict(),
     revive: yup.boolean().strict(),
     report: yup.boolean().strict(),
+    cursor: yup
+      .string()
+      .strict()
+      .max(2048, 'cursor is at most 2048 characters')
+      .matches(/^[A-Za-z0-9_-]+$/, 'cursor must be the cursor a previous page returned'),
+    shard: yup
+      .number()
+      .strict()
+      .integer('shard must be a whole number')
+      .min(0, 'shard must be at least 0')
+      .max(MAX_SYNC_SHARDS - 1, `shard must be below ${MAX_SYNC_SHARDS}`),
   })
-  .noUnknown(
-    ({ unknown }) =>
-      `unknown field ${String(unknown)}: use orderIds, force, dryRun, revive, report or refundAudit`,
-  )
+  .noUnknown(({ unknown }) => `unknown field ${String(unknown)}: use ${FIELDS}`)
   .strict()
   .test('one-operation', 'choose one of dryRun, revive and report', (v) => {
     return [v.dryRun, v.revive, v.report].filter(Boolean).length <= 1;
   })
   .test('force-needs-orders', 'force resends whole only the orders named in orderIds', (v) => {
     return !v.force || (v.orderIds !== undefined && !v.report && !v.revive);
+  })
+  .test('shard-alone', 'shard (a worker run) goes alone', (v) => {
+    return v.shard === undefined || Object.values(v).filter((x) => x !== undefined).length === 1;
+  })
+  .test('cursor-pages', 'cursor pages dryRun, revive or report, without orderIds', (v) => {
+    return v.cursor === undefined || (!v.orderIds && Boolean(v.dryRun || v.revive || v.report));
   });
 
 /** A schedule's event (EventBridge), not an operator's command. */
@@ -64,7 +88,7 @@ export function parseReconcileCommand(event: unknown): ReconcileCommand {
   if (unknown.length > 0) {
     const issues = unknown.map((key) => ({
       path: key,
-      message: `unknown field ${key}: use orderIds, force, dryRun, revive, report or refundAudit`,
+      message: `unknown field ${key}: use ${FIELDS}`,
     }));
     throw new InvalidInputError(issues, 'invalid reconcile command');
   }
@@ -78,9 +102,11 @@ export function parseReconcileCommand(event: unknown): ReconcileCommand {
   }
   const orderIds = input.orderIds?.map((id) => id.trim());
   const force = input.force === true;
-  if (input.report) return { kind: 'report' };
-  if (input.revive) return { kind: 'revive', orderIds };
-  if (input.dryRun) return { kind: 'dryRun', orderIds, force };
+  const paging = input.cursor === undefined ? {} : { cursor: input.cursor };
+  if (input.shard !== undefined) return { kind: 'worker', shard: input.shard };
+  if (input.report) return { kind: 'report', ...paging };
+  if (input.revive) return { kind: 'revive', orderIds, ...paging };
+  if (input.dryRun) return { kind: 'dryRun', orderIds, force, ...paging };
   if (orderIds) return { kind: 'push', orderIds, force };
   return { kind: 'run' };
 }

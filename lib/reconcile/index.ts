@@ -7,8 +7,10 @@ export {
   type ProblemOrder,
   type Report,
   type WaitingOrder,
+  OPERATOR_PAGE_SIZE,
 } from './operations';
 export { runReconcile, type ReconcileOptions } from './run';
+export { fanOut, type FanOutResult, type WorkerStarter } from './fan-out';
 export { type ReconcileSummary } from './summary';
 export { metrics, recordOldestDue, recordRunMetrics } from './metrics';
 export {

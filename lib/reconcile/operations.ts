@@ -1,22 +1,26 @@
-import type { Ledger, LedgerItem, QueueName, RecordedAnomaly } from '../ledger/types';
+import { BadCursorError, decodeCursor, encodeCursor } from '../ledger/dynamo-ledger';
+import type { Ledger, LedgerItem, RecordedAnomaly } from '../ledger/types';
 import { project } from '../projection';
 import { plan, type PlannedCall } from '../sync/plan';
+import { InvalidInputError } from '../validation';
 import { refundAuditReport, type RefundAuditEntry } from './refund-audit';
 
-/** Every entry of a queue, page by page. */
-async function* queue(ledger: Ledger, name: QueueName, dueBy?: number): AsyncGenerator<string> {
-  let cursor: string | undefined;
-  do {
-    const page = await ledger.queryQueue(name, { dueBy, limit: 100, cursor });
-    for (const entry of page.entries) yield entry.orderId;
-    cursor = page.cursor;
-  } while (cursor);
+/** Orders per reply of an operator command: a reply never holds a whole queue or table. */
+export const OPERATOR_PAGE_SIZE = 100;
+
+/** One page of an operator command's answer; `cursor` (absent on the last page) asks for the next. */
+export interface Paged {
+  cursor?: string;
 }
 
-async function collect(ids: AsyncIterable<string>): Promise<string[]> {
-  const out: string[] = [];
-  for await (const id of ids) out.push(id);
-  return out;
+/** A cursor an operator mistyped is bad input naming `cursor`, not a failure of the service. */
+async function operatorInput<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof BadCursorError)) throw err;
+    throw new InvalidInputError([{ path: 'cursor', message: err.message }], 'invalid reconcile command');
+  }
 }
 
 export interface PlannedPush {
@@ -28,13 +32,22 @@ export interface PlannedPush {
   blockedBy?: 'no-snapshot' | 'invalid-facts';
 }
 
-/** What reconcile would send now, for the orders named or the due ones: no call, no write. */
+/** What reconcile would send now, for the orders named or a page of the due ones: no call, no write. */
 export async function dryRun(
   ledger: Ledger,
   bizAppId: string,
-  options: { orderIds?: readonly string[]; force?: boolean; now: number },
-): Promise<PlannedPush[]> {
-  const ids = options.orderIds ? [...options.orderIds] : await collect(queue(ledger, 'pending', options.now));
+  options: { orderIds?: readonly string[]; force?: boolean; now: number; cursor?: string },
+): Promise<{ orders: PlannedPush[] } & Paged> {
+  let ids: string[];
+  let cursor: string | undefined;
+  if (options.orderIds) ids = [...options.orderIds];
+  else {
+    const page = await operatorInput(() =>
+      ledger.queryQueue('pending', { dueBy: options.now, limit: OPERATOR_PAGE_SIZE, cursor: options.cursor }),
+    );
+    ids = page.entries.map((e) => e.orderId);
+    cursor = page.cursor;
+  }
   const out: PlannedPush[] = [];
   for (const orderId of ids) {
     const item = await ledger.get(orderId);
@@ -54,15 +67,27 @@ export async function dryRun(
     else
       out.push({ orderId, syncState: item.syncState, calls: plan(item.ack, projection.view.data, options) });
   }
-  return out;
+  return { orders: out, cursor };
 }
 
-/** Puts dead orders (the ones named, or all) back to pending, due now. Returns the ones revived. */
-export async function revive(ledger: Ledger, orderIds?: readonly string[]): Promise<string[]> {
-  const ids = orderIds ? [...orderIds] : await collect(queue(ledger, 'dead'));
+/** Puts dead orders (the ones named, or a page of all) back to pending, due now. Returns the ones revived. */
+export async function revive(
+  ledger: Ledger,
+  options: { orderIds?: readonly string[]; cursor?: string } = {},
+): Promise<{ revived: string[] } & Paged> {
+  let ids: string[];
+  let cursor: string | undefined;
+  if (options.orderIds) ids = [...options.orderIds];
+  else {
+    const page = await operatorInput(() =>
+      ledger.queryQueue('dead', { limit: OPERATOR_PAGE_SIZE, cursor: options.cursor }),
+    );
+    ids = page.entries.map((e) => e.orderId);
+    cursor = page.cursor;
+  }
   const revived: string[] = [];
   for (const orderId of ids) if (await ledger.revive(orderId)) revived.push(orderId);
-  return revived;
+  return cursor ? { revived, cursor } : { revived };
 }
 
 export interface ProblemOrder {
@@ -80,7 +105,7 @@ export interface WaitingOrder {
   since: number;
 }
 
-export interface Report {
+export interface Report extends Paged {
   problems: ProblemOrder[];
   waiting: WaitingOrder[];
   /** orders whose facts hold something a person should look at (e.g. a cashier amount that differs) */
@@ -89,31 +114,78 @@ export interface Report {
   refundAudits: RefundAuditEntry[];
 }
 
-/** Failed and dead orders with their last error, and orders still waiting for a snapshot. */
-export async function report(ledger: Ledger, bizAppId: string): Promise<Report> {
-  const problems: ProblemOrder[] = [];
-  for (const syncState of ['failed', 'dead'] as const) {
-    let cursor: string | undefined;
-    do {
-      const page = await ledger.queryQueue(syncState, { limit: 100, cursor });
-      for (const e of page.entries) {
-        problems.push({ orderId: e.orderId, syncState, attempts: e.attempts ?? 0, lastError: e.lastError });
-      }
-      cursor = page.cursor;
-    } while (cursor);
-  }
-  const waiting: WaitingOrder[] = [];
-  for await (const orderId of queue(ledger, 'waiting')) {
-    const item = await ledger.get(orderId);
-    if (!item) continue;
-    const projection = project(orderId, item.facts, { bizAppId });
-    if (!projection.ready)
-      waiting.push({ orderId, paidByCashier: projection.paidByCashier, since: item.createdAt });
-  }
-  return {
-    problems,
-    waiting,
-    anomalies: await ledger.listAnomalies(),
-    refundAudits: await refundAuditReport(ledger),
+/** The report's sections, in the order its pages walk them. */
+const SECTIONS = ['failed', 'dead', 'waiting', 'anomalies'] as const;
+
+interface ReportCursor {
+  s: number;
+  c?: string;
+}
+
+const isReportCursor = (value: unknown): value is ReportCursor =>
+  typeof value === 'object' &&
+  value !== null &&
+  Number.isInteger((value as ReportCursor).s) &&
+  (value as ReportCursor).s >= 0 &&
+  (value as ReportCursor).s < SECTIONS.length &&
+  ((value as ReportCursor).c === undefined || typeof (value as ReportCursor).c === 'string');
+
+/**
+ * A page of the report: failed and dead orders with their last error, orders still waiting for a
+ * snapshot, and orders with anomalies, section after section, about OPERATOR_PAGE_SIZE orders a page.
+ */
+export async function report(
+  ledger: Ledger,
+  bizAppId: string,
+  options: { cursor?: string } = {},
+): Promise<Report> {
+  const given = options.cursor;
+  // Refund audits (issue 17's full scan) come with the first page, whole.
+  const out: Report = {
+    problems: [],
+    waiting: [],
+    anomalies: [],
+    refundAudits: given ? [] : await refundAuditReport(ledger),
   };
+  let at: ReportCursor = given
+    ? await operatorInput(async () => decodeCursor(given, isReportCursor))
+    : { s: 0 };
+  const size = () => out.problems.length + out.waiting.length + out.anomalies.length;
+  for (let section = SECTIONS[at.s]; section && size() < OPERATOR_PAGE_SIZE; section = SECTIONS[at.s]) {
+    const limit = OPERATOR_PAGE_SIZE - size();
+    let next: string | undefined;
+    if (section === 'anomalies') {
+      const cursor = at.c;
+      const page = await operatorInput(() => ledger.listAnomalies({ limit, cursor }));
+      out.anomalies.push(...page.orders);
+      next = page.cursor;
+    } else {
+      const cursor = at.c;
+      const page = await operatorInput(() => ledger.queryQueue(section, { limit, cursor }));
+      next = page.cursor;
+      for (const e of page.entries) {
+        if (section !== 'waiting') {
+          out.problems.push({
+            orderId: e.orderId,
+            syncState: section,
+            attempts: e.attempts ?? 0,
+            lastError: e.lastError,
+          });
+          continue;
+        }
+        const item = await ledger.get(e.orderId);
+        if (!item) continue;
+        const projection = project(e.orderId, item.facts, { bizAppId });
+        if (!projection.ready)
+          out.waiting.push({
+            orderId: e.orderId,
+            paidByCashier: projection.paidByCashier,
+            since: item.createdAt,
+          });
+      }
+    }
+    at = next ? { s: at.s, c: next } : { s: at.s + 1 };
+  }
+  if (at.s < SECTIONS.length) out.cursor = encodeCursor(at);
+  return out;
 }

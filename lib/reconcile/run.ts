@@ -18,14 +18,16 @@ import { countCall, emptySummary, tally, type ReconcileSummary } from './summary
 export interface ReconcileOptions {
   /** epoch ms at which the Lambda's time is up */
   deadline: number;
-  /** stop taking new work when less than this is left (ms); default 10 000 */
+  /** no new lease when less than this is left (ms): the time to finish what is held; default 10 000 */
   reserveMs?: number;
   /** orders pushed at once; default 8 */
   concurrency?: number;
   /** orders of one user per update/main/status call; default 20 */
   batchSize?: number;
-  /** due orders read per page; default 100 */
+  /** due orders read per page; default 100, never more than concurrency x batchSize */
   pageSize?: number;
+  /** drain this shard of the queue (a worker); absent: every shard, one after the other */
+  shard?: number;
   /** push these orders now, due or not (operator) */
   orderIds?: readonly string[];
   /** resend them whole with add/main/info (operator, with orderIds) */
@@ -47,16 +49,19 @@ interface StatusChange {
 }
 
 /**
- * One reconcile run: pages through the due orders (or pushes the ones named), batches status-only changes
- * of one user's orders into update/main/status calls (open_id is one query parameter, so a batch never
- * mixes users), pushes the rest with bounded concurrency, and stops taking work when the Lambda's time runs
- * low. Everything not taken stays due for the next run.
+ * One reconcile worker run: streams through the due orders of its shard (or pushes the ones named) a page
+ * at a time. Status-only changes of one user's orders go out together in update/main/status calls (open_id
+ * is one query parameter, so a batch never mixes users) as soon as a batch is full or its page is done;
+ * the rest are pushed one by one; `concurrency` at once. A page is at most concurrency x batchSize orders,
+ * so that many at most are ever leased and unsent. No order is leased with less than `reserveMs` left,
+ * and no call starts after the deadline: what is not taken stays due for the next run.
  */
 export async function runReconcile(
   deps: SyncDependencies,
   options: ReconcileOptions,
 ): Promise<ReconcileSummary> {
   const o = { ...defaults, ...options };
+  const pageSize = Math.max(1, Math.min(o.pageSize, o.concurrency * o.batchSize));
   const now = deps.now ?? (() => Date.now());
   const startedAt = now();
   const owner = `reconcile-${randomUUID()}`;
@@ -64,68 +69,80 @@ export async function runReconcile(
   const summary = emptySummary();
   const timeLeft = () => o.deadline - now() >= o.reserveMs;
 
-  // Status-only changes wait here, per user, until a batch is full or the run ends.
+  // The page's status-only changes, per user, until a batch is full or the page is done.
   const waitingBatches = new Map<string, StatusChange[]>();
   const taken = new Set<string>();
 
-  try {
-    if (o.orderIds) {
-      await processOrders([...new Set(o.orderIds)]);
-    } else {
-      let cursor: string | undefined;
-      do {
-        if (!timeLeft()) break;
-        // Due by the run's start: an order that fails and backs off during the run waits for the next one.
-        const page = await deps.ledger.queryQueue('pending', { dueBy: startedAt, limit: o.pageSize, cursor });
-        // The index is sorted by nextAttemptAt: the first page's first entry has waited longest.
-        if (!cursor) o.onOldestDue?.(Math.max(0, startedAt - (page.entries[0]?.nextAttemptAt ?? startedAt)));
-        await processOrders(page.entries.map((e) => e.orderId));
-        cursor = page.cursor;
-      } while (cursor);
-    }
-  } finally {
-    // What was taken is finished, even when time is short or the ledger failed: one call per user at most,
-    // `concurrency` at once, so no order stays leased until the lease runs out.
-    await mapPool([...waitingBatches.values()], o.concurrency, sendStatusBatch);
+  if (o.orderIds) {
+    await processPage([...new Set(o.orderIds)]);
+  } else {
+    let cursor: string | undefined;
+    do {
+      if (!timeLeft()) {
+        summary.stoppedEarly = true;
+        break;
+      }
+      // Due by the run's start: an order that fails and backs off during the run waits for the next one.
+      const page = await deps.ledger.queryQueue('pending', {
+        shard: o.shard,
+        dueBy: startedAt,
+        limit: pageSize,
+        cursor,
+      });
+      // The shard's key is sorted by nextAttemptAt: the first page's first entry has waited longest.
+      if (!cursor) o.onOldestDue?.(Math.max(0, startedAt - (page.entries[0]?.nextAttemptAt ?? startedAt)));
+      await processPage(page.entries.map((e) => e.orderId));
+      cursor = page.cursor;
+    } while (cursor);
   }
-  summary.stoppedEarly = !timeLeft();
   summary.durationMs = now() - startedAt;
   return summary;
 
-  async function processOrders(orderIds: string[]): Promise<void> {
-    await mapPool(orderIds, o.concurrency, async (orderId) => {
-      // An order whose next attempt moved while we paged can show up on a later page: take it once.
-      if (!timeLeft() || taken.has(orderId)) return;
-      taken.add(orderId);
-      summary.due += 1;
-      let leased: LedgerItem | undefined;
-      if (!o.force) {
-        let lease: Awaited<ReturnType<typeof deps.ledger.acquireLease>>;
-        try {
-          lease = await deps.ledger.acquireLease(orderId, owner, o.deadline);
-        } catch {
-          tally(summary, { state: 'interrupted', calls: [] }); // still due: the next run takes it
-          return;
-        }
-        if (lease === 'busy' || lease === 'missing') {
-          tally(summary, { state: lease, calls: [] });
-          return;
-        }
-        leased = lease;
-        const change = statusOnly(leased);
-        if (change) {
-          // The worker that fills a user's batch sends it: calls in flight stay within `concurrency`.
-          const full = queueStatusChange(change);
-          if (full) await sendStatusBatch(full);
-          return;
-        }
+  async function processPage(orderIds: string[]): Promise<void> {
+    try {
+      await mapPool(orderIds, o.concurrency, take);
+    } finally {
+      // The page is done (or the ledger failed): what it leased goes out now, one call per user at most,
+      // `concurrency` at once, within the deadline; no order stays leased until its lease runs out.
+      const batches = [...waitingBatches.values()];
+      waitingBatches.clear();
+      await mapPool(batches, o.concurrency, sendStatusBatch);
+    }
+  }
+
+  async function take(orderId: string): Promise<void> {
+    // An order whose next attempt moved while we paged can show up on a later page: take it once.
+    if (taken.has(orderId)) return;
+    if (!timeLeft()) {
+      summary.stoppedEarly = true;
+      return;
+    }
+    taken.add(orderId);
+    summary.due += 1;
+    let leased: LedgerItem | undefined;
+    if (!o.force) {
+      let lease: Awaited<ReturnType<typeof deps.ledger.acquireLease>>;
+      try {
+        lease = await deps.ledger.acquireLease(orderId, owner, o.deadline);
+      } catch {
+        tally(summary, { state: 'interrupted', calls: [] }); // still due: the next run takes it
+        return;
       }
-      // Already leased (and read): pushOrder starts from that item instead of leasing it again.
-      tally(
-        summary,
-        await pushOrder(deps, orderId, { deadline: workDeadline, owner, force: o.force, leased }),
-      );
-    });
+      if (lease === 'busy' || lease === 'missing') {
+        tally(summary, { state: lease, calls: [] });
+        return;
+      }
+      leased = lease;
+      const change = statusOnly(leased);
+      if (change) {
+        // The worker that fills a user's batch sends it: calls in flight stay within `concurrency`.
+        const full = queueStatusChange(change);
+        if (full) await sendStatusBatch(full);
+        return;
+      }
+    }
+    // Already leased (and read): pushOrder starts from that item instead of leasing it again.
+    tally(summary, await pushOrder(deps, orderId, { deadline: workDeadline, owner, force: o.force, leased }));
   }
 
   /** Adds a change to its user's batch; returns the batch once it is full (and takes it out). */

@@ -51,7 +51,12 @@ export function ledgerTableDefinition(tableName: string, file = SERVERLESS_YML):
     throw new Error(`${file}: resources.Resources.LedgerTable is not an AWS::DynamoDB::Table`);
   }
   // CloudFormation-only properties have no place in the CreateTable API.
-  const { PointInTimeRecoverySpecification: _pitr, Tags: _tags, ...properties } = resource.Properties;
+  const {
+    PointInTimeRecoverySpecification: _pitr,
+    TimeToLiveSpecification: _ttl,
+    Tags: _tags,
+    ...properties
+  } = resource.Properties;
   return { ...properties, TableName: tableName };
 }
 

@@ -119,7 +119,8 @@ export async function startLocalService(options: LocalServiceOptions = {}): Prom
       // serverless-offline's own endpoint listens where only the guard (on ports.lambda) talks to it
       lambdaPort: behindGuard as number,
       params: offlineParams(stack, options.reconcileEveryMinutes ?? false, options.workFolder),
-      env: { ...process.env, ...stack.env },
+      // reconcile's coordinator starts its workers through serverless-offline's own Invoke endpoint
+      env: { ...process.env, ...stack.env, AWS_ENDPOINT_URL_LAMBDA: `http://${LOCAL_HOST}:${ports.lambda}` },
       onOutput: options.onOutput,
       readyTimeoutMs: options.readyTimeoutMs,
     });

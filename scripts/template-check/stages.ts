@@ -36,6 +36,11 @@ export const PROD_PARAMS: Readonly<Record<string, string>> = {
   rotateTokenConcurrency: '1',
   alarmEmail: 'ops@example.com',
   oldestDueAlarmSeconds: '900',
+  // Issue 13's (scale)
+  syncShards: '32',
+  baiduMaxQps: '200',
+  reconcileWorkerConcurrency: '4',
+  reconcileBatchSize: '10',
 };
 
 export const STAGES: readonly PackagedStage[] = [

@@ -19,7 +19,16 @@ describe('loadConfig', () => {
       cashierDealId: undefined,
       paymentCheckAfterMinutes: 15,
       ledgerTable: 'swan-order-sync-prod-ledger',
+      syncShards: 16,
+      baiduMaxQps: 100,
       refundAuditPolicy: 'match',
+    });
+  });
+
+  it('takes SYNC_SHARDS and BAIDU_MAX_QPS as whole numbers', () => {
+    expect(loadConfig({ BAIDU_APP_KEY: 'a', SYNC_SHARDS: '64', BAIDU_MAX_QPS: '200' })).toMatchObject({
+      syncShards: 64,
+      baiduMaxQps: 200,
     });
   });
 
@@ -63,6 +72,10 @@ describe('loadConfig', () => {
       { BAIDU_APP_KEY: 'a', PAYMENT_CHECK_AFTER_MINUTES: minutes },
       'PAYMENT_CHECK_AFTER_MINUTES',
     ]),
+    ['no shard', { BAIDU_APP_KEY: 'a', SYNC_SHARDS: '0' }, 'SYNC_SHARDS'],
+    ['more shards than a worker drains', { BAIDU_APP_KEY: 'a', SYNC_SHARDS: '65' }, 'SYNC_SHARDS'],
+    ['a fractional budget', { BAIDU_APP_KEY: 'a', BAIDU_MAX_QPS: '1.5' }, 'BAIDU_MAX_QPS'],
+    ['a budget that is not a number', { BAIDU_APP_KEY: 'a', BAIDU_MAX_QPS: 'lots' }, 'BAIDU_MAX_QPS'],
     [
       'a parameter name without a leading slash',
       { BAIDU_APP_KEY: 'a', WEBHOOK_SECRET_PARAM: 'secret' },

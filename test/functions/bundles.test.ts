@@ -54,7 +54,9 @@ describe('what each function bundle holds', () => {
       'refundUpdated',
       'shipped',
     ]);
-    expect(Object.keys(held).sort()).toEqual([...eventFunctions, 'reconcile', 'rotateToken'].sort());
+    expect(Object.keys(held).sort()).toEqual(
+      [...eventFunctions, 'reconcile', 'reconcileWorker', 'rotateToken'].sort(),
+    );
   });
 
   /** The AWS SDK clients (@aws-sdk/client-*) a bundle holds. */
@@ -67,6 +69,11 @@ describe('what each function bundle holds', () => {
 
   it.each(eventFunctions)('%s holds the SSM and DynamoDB clients, and no other AWS client', (fn) => {
     expect(awsClients(fn)).toEqual(['client-dynamodb', 'client-ssm']);
+  });
+
+  it('reconcile alone holds the Lambda client (it starts the workers); a worker holds what a webhook does', () => {
+    expect(awsClients('reconcile')).toEqual(['client-dynamodb', 'client-lambda', 'client-ssm']);
+    expect(awsClients('reconcileWorker')).toEqual(['client-dynamodb', 'client-ssm']);
   });
 
   it('rotateToken holds the SSM client alone', () => {
@@ -86,8 +93,8 @@ describe('what each function bundle holds', () => {
     ['the event parsers', 'lib/events/', ['rotateToken'], 'orderPlaced'],
     ['the service wiring', 'lib/service.ts', ['rotateToken'], 'shipped'],
     ['the token rotation', 'lib/token/rotate.ts', [...eventFunctions, 'reconcile'], 'rotateToken'],
-    ['the reconcile code', 'lib/reconcile/', [...eventFunctions, 'rotateToken'], 'reconcile'],
-    ['the HTTP stack', 'lib/http/', ['reconcile', 'rotateToken'], 'shipped'],
+    ['the reconcile code', 'lib/reconcile/', [...eventFunctions, 'rotateToken'], 'reconcileWorker'],
+    ['the HTTP stack', 'lib/http/', ['reconcile', 'reconcileWorker', 'rotateToken'], 'shipped'],
     [
       "the cashier's signature check",
       'lib/http/cashier.ts',

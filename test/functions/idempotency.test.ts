@@ -224,7 +224,9 @@ describe('a repeated cashier notify', () => {
     expect(after?.conflicts).toEqual([
       { code: 'event-id-conflict', eventId: `cashier:${fields.orderId}:2`, detail: expect.any(String) },
     ]);
-    const listed = (await getService().ledger.listAnomalies()).find((o) => o.orderId === order.orderId);
+    const listed = (await getService().ledger.listAnomalies()).orders.find(
+      (o) => o.orderId === order.orderId,
+    );
     expect(listed?.anomalies.map((a) => a.code)).toEqual(['event-id-conflict']);
   });
 

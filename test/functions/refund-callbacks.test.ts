@@ -226,8 +226,9 @@ describe('POST /baidu/refund-audit and /baidu/refund-notify (policy match, the d
     }
 
     // Assess
+    // (The refund's own push hung, so the order backs off and the audit's fact is not pushed inline: a new
+    // fact does not skip a transient backoff. The answer then comes at once; with a push it comes by 2 s.)
     const elapsed = Date.now() - startedAt;
-    expect(elapsed).toBeGreaterThanOrEqual(1_000);
     expect(elapsed).toBeLessThan(2_000);
     expect(reply.body).toEqual(answer(1, 2390));
     expect((await order.facts('refund-audit'))[0]?.audit).toMatchObject({ auditStatus: 1, refundId: 'R1' });

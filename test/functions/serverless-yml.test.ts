@@ -69,6 +69,15 @@ describe('serverless.yml', () => {
     expect(fn.events?.map((event) => event.schedule?.rate)).toEqual([rate]);
   });
 
+  it('runs the shard workers as a function of their own, started by reconcile, not on a schedule', () => {
+    const worker = yml.functions.reconcileWorker!;
+    expect(worker.timeout).toBe(300);
+    expect(worker.events ?? []).toEqual([]);
+    expect(yml.provider.environment.RECONCILE_WORKER_FUNCTION).toBe(
+      '${self:service}-${sls:stage}-reconcileWorker',
+    );
+  });
+
   it('sets the environment of docs/contract.md section 7', () => {
     expect(Object.keys(yml.provider.environment)).toEqual(
       expect.arrayContaining([
@@ -80,6 +89,11 @@ describe('serverless.yml', () => {
         'CASHIER_PUBLIC_KEY_PARAM',
         'CASHIER_APP_KEY',
         'LEDGER_TABLE',
+        'SYNC_SHARDS',
+        'BAIDU_MAX_QPS',
+        'RECONCILE_CONCURRENCY',
+        'RECONCILE_BATCH_SIZE',
+        'RECONCILE_WORKER_FUNCTION',
       ]),
     );
     expect(JSON.stringify(yml.provider.environment)).not.toMatch(/\$\{ssm:/);

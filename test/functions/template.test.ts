@@ -141,8 +141,21 @@ const EXPECTED_PERMISSIONS: Record<string, string[]> = {
   reconcile: [
     'dynamodb:GetItem LedgerTable',
     'dynamodb:UpdateItem LedgerTable',
+    'dynamodb:Query LedgerTable/index/byQueueShard',
     'dynamodb:Query LedgerTable/index/bySyncQueue',
     'dynamodb:Scan LedgerTable',
+    'ssm:GetParameter access-token',
+    'kms:Decrypt access-token',
+    // the coordinator starts the shard workers: exactly that one function
+    `lambda:InvokeFunction arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:swan-order-sync-${STAGE}-reconcileWorker`,
+    'sqs:SendMessage FailedInvocationsQueue',
+  ],
+  // a shard's worker: its due orders and the items it pushes; no scan, no invoke
+  reconcileWorker: [
+    'dynamodb:GetItem LedgerTable',
+    'dynamodb:UpdateItem LedgerTable',
+    'dynamodb:Query LedgerTable/index/byQueueShard',
+    'dynamodb:Query LedgerTable/index/bySyncQueue',
     'ssm:GetParameter access-token',
     'kms:Decrypt access-token',
     'sqs:SendMessage FailedInvocationsQueue',
@@ -174,7 +187,9 @@ describe('the compiled template: least privilege per function', () => {
   });
 
   it('never lets a webhook read the AppSecret, write the token or scan the table', () => {
-    for (const fn of FUNCTIONS.filter((name) => !['reconcile', 'rotateToken'].includes(name))) {
+    for (const fn of FUNCTIONS.filter(
+      (name) => !['reconcile', 'reconcileWorker', 'rotateToken'].includes(name),
+    )) {
       const granted = permissionsOf(fn).join('\n');
       expect(granted).not.toMatch(/app-secret|PutParameter|Scan|Query/);
     }
@@ -242,6 +257,7 @@ describe('the compiled template: alarms that reach a person', () => {
   it('watches DynamoDB throttling of the ledger and its index, and the failed-invocations queue', () => {
     const throttles = JSON.stringify(resources().LedgerThrottlesAlarm!.Properties.Metrics);
     for (const metric of ['ReadThrottleEvents', 'WriteThrottleEvents']) expect(throttles).toContain(metric);
+    expect(throttles).toContain('byQueueShard');
     expect(throttles).toContain('bySyncQueue');
     expect(throttles).toContain(`swan-order-sync-${STAGE}-ledger`);
     expect(resources().FailedInvocationsAlarm!.Properties).toMatchObject({
@@ -281,7 +297,7 @@ describe('the compiled template: nothing dropped silently', () => {
     });
   });
 
-  it.each(FUNCTIONS.map((fn) => [fn, fn === 'reconcile' ? 0 : 2] as const))(
+  it.each(FUNCTIONS.map((fn) => [fn, fn.startsWith('reconcile') ? 0 : 2] as const))(
     'sends %s to the queue once its asynchronous retries (%i) are spent',
     (fn, retries) => {
       expect(resources()[`${upperFirst(fn)}LambdaEvConf`]!.Properties).toMatchObject({
@@ -295,6 +311,10 @@ describe('the compiled template: nothing dropped silently', () => {
 
   it('runs one reconcile and one token rotation at a time, and keeps every log group 30 days', () => {
     expect(resources().ReconcileLambdaFunction!.Properties.ReservedConcurrentExecutions).toBe(1);
+    // the shard workers run side by side: reconcile's limit is not theirs
+    expect(
+      resources().ReconcileWorkerLambdaFunction!.Properties.ReservedConcurrentExecutions,
+    ).toBeUndefined();
     expect(resources().RotateTokenLambdaFunction!.Properties.ReservedConcurrentExecutions).toBe(1);
     const groups = ofType('AWS::Logs::LogGroup');
     expect(groups).toHaveLength(FUNCTIONS.length);

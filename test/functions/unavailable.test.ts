@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CASHIER_REPLY_MS } from '../../lib/http/cashier';
 import { LedgerUnavailableError } from '../../lib/ledger/types';
 import { resetService } from '../../lib/service';
 import { handler as orderPlaced } from '../../functions/orderPlaced';
@@ -108,6 +111,46 @@ describe('when the key to check a request cannot be read from SSM', () => {
     expect(answer.status).toBe(503);
     expect(answer.body).toMatchObject({ errno: 503, error: { code: 'parameter_store_unavailable' } });
   });
+});
+
+describe('when DynamoDB or SSM hangs (accepts the connection, never answers)', () => {
+  let hung: Server;
+  let hungUrl = '';
+
+  beforeAll(async () => {
+    hung = createServer(() => undefined); // holds every connection open, answers nothing
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    hungUrl = `http://127.0.0.1:${(hung.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    hung.closeAllConnections();
+    await new Promise<void>((resolve) => hung.close(() => resolve()));
+  });
+
+  it.each([
+    ['DynamoDB', 'AWS_ENDPOINT_URL_DYNAMODB'],
+    ['SSM', 'AWS_ENDPOINT_URL_SSM'],
+  ])(
+    'a cashier notify is answered 503 by the reply deadline when %s hangs, so Baidu retries',
+    async (_name, variable) => {
+      // Prepare: a service whose client of that AWS service talks to a server that never answers
+      withEnv(variable, hungUrl);
+      const form = signedForm(cashierFields(uniqueId('tp')), stack.secrets.cashierPrivateKeyPem);
+
+      // Act
+      const started = Date.now();
+      const answer = await callHttp(paymentSucceeded, cashierRequest(form));
+      const took = Date.now() - started;
+
+      // Assess: the reply deadline (1.7 s) answered, not the SDK's retries nor the Lambda's timeout. The bound
+      // is looser than Baidu's 2 s only by what a loaded test machine may add to a timer.
+      expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({ errno: 503 });
+      expect(took).toBeGreaterThanOrEqual(CASHIER_REPLY_MS - 50);
+      expect(took).toBeLessThan(CASHIER_REPLY_MS + 1_000);
+    },
+  );
 });
 
 describe('a fault of our own', () => {

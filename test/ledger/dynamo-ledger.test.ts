@@ -1,6 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoLedger } from '../../lib/ledger/dynamo-ledger';
+import { shardOf } from '../../lib/ledger/shard';
 import type { Fact } from '../../lib/events/types';
 import { LeaseLostError, LedgerUnavailableError, type Ledger, type LedgerItem } from '../../lib/ledger/types';
 import { createLedgerTable, startLocalDynamo, type LocalDynamo } from '../../local/dynamo';
@@ -57,15 +58,17 @@ describe('the table', () => {
     // Assess
     expect(Table?.KeySchema).toEqual([{ AttributeName: 'orderId', KeyType: 'HASH' }]);
     expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.KeySchema])).toEqual([
+    const indexes = Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.KeySchema, i.Projection]);
+    expect(indexes).toContainEqual([
+      'byQueueShard',
       [
-        'bySyncQueue',
-        [
-          { AttributeName: 'syncQueue', KeyType: 'HASH' },
-          { AttributeName: 'nextAttemptAt', KeyType: 'RANGE' },
-        ],
+        { AttributeName: 'queueShard', KeyType: 'HASH' },
+        { AttributeName: 'nextAttemptAt', KeyType: 'RANGE' },
       ],
+      { ProjectionType: 'INCLUDE', NonKeyAttributes: ['attempts', 'lastError'] },
     ]);
+    // The first release's index stays declared (read only) until a later release drops it.
+    expect(indexes?.map(([name]) => name)).toEqual(['byQueueShard', 'bySyncQueue']);
   });
 });
 
@@ -79,7 +82,7 @@ describe('recordFact', () => {
     const result = await ledger.recordFact(placed);
 
     // Assess
-    expect(result).toEqual({ outcome: 'recorded' });
+    expect(result).toEqual({ outcome: 'recorded', nextAttemptAt: clock });
     expect(await ledger.get(orderId)).toMatchObject({
       orderId,
       facts: [placed],
@@ -155,12 +158,39 @@ describe('recordFact', () => {
     // Act
     await ledger.recordFact(fact({ orderId, kind: 'shipped' }));
 
+    // Assess: due now (a failed order's nextAttemptAt is past), the count of failures kept
+    expect(await ledger.get(orderId)).toMatchObject({
+      syncState: 'pending',
+      attempts: 1,
+      nextAttemptAt: clock,
+      lastError: undefined,
+    });
+  });
+
+  it('does not skip a transient backoff: a new fact leaves the next attempt time and the attempts', async () => {
+    // Prepare: an order backing off after two transient failures, due in a minute
+    const orderId = uniqueId('o');
+    await ledger.recordFact(fact({ orderId }));
+    const leased = (await ledger.acquireLease(orderId, 'me', clock + 1000)) as LedgerItem;
+    await ledger.finishPush(orderId, 'me', leased.version, {
+      syncState: 'pending',
+      attempts: 2,
+      nextAttemptAt: clock + 60_000,
+      lastError: { kind: 'transient', message: 'HTTP 503', at: clock },
+    });
+
+    // Act
+    clock += 1_000;
+    await ledger.recordFact(fact({ orderId, kind: 'shipped' }));
+
     // Assess
     expect(await ledger.get(orderId)).toMatchObject({
       syncState: 'pending',
-      attempts: 0,
-      lastError: undefined,
+      attempts: 2,
+      nextAttemptAt: clock + 59_000,
     });
+    const due = await ledger.queryQueue('pending', { dueBy: clock, limit: 1000 });
+    expect(due.entries.map((e) => e.orderId)).not.toContain(orderId);
   });
 });
 
@@ -483,7 +513,7 @@ describe('noteConflict', () => {
       detail: 'other content fp-a',
     });
     expect(item?.version).toBe(version);
-    const listed = (await ledger.listAnomalies()).find((o) => o.orderId === orderId);
+    const listed = (await ledger.listAnomalies()).orders.find((o) => o.orderId === orderId);
     expect(listed?.anomalies).toHaveLength(2);
   });
 
@@ -607,7 +637,7 @@ describe('finishPush', () => {
 });
 
 describe('the queue', () => {
-  it('lists due orders by next attempt time, page by page, and revives dead ones', async () => {
+  it('lists due orders page by page across the shards, and revives dead ones', async () => {
     // Prepare: three orders in a queue of their own, due at different times
     const queue = 'dead' as const;
     const ids = [uniqueId('q'), uniqueId('q'), uniqueId('q')];
@@ -628,8 +658,14 @@ describe('the queue', () => {
     const revivedTwice = await ledger.revive(ids[1]!);
 
     // Assess
-    expect([...first.entries, ...second.entries].map((e) => e.orderId)).toEqual(ids);
-    expect(first.entries[0]).toMatchObject({ syncQueue: 'dead', attempts: 10 });
+    const listed = [...first.entries, ...second.entries];
+    expect(listed.map((e) => e.orderId).sort()).toEqual([...ids].sort());
+    expect(listed.find((e) => e.orderId === ids[0])).toEqual({
+      orderId: ids[0],
+      syncQueue: 'dead',
+      nextAttemptAt: clock - 1000,
+      attempts: 10,
+    });
     expect(revived).toBe(true);
     expect(revivedTwice).toBe(false);
     expect(await ledger.get(ids[1]!)).toMatchObject({ syncState: 'pending', attempts: 0 });
@@ -650,5 +686,110 @@ describe('when DynamoDB cannot be reached', () => {
     // Act & Assess
     await expect(down.recordFact(fact({ orderId: 'o' }))).rejects.toBeInstanceOf(LedgerUnavailableError);
     offline.destroy();
+  });
+});
+
+describe('the sharded queue', () => {
+  let sharded: Ledger;
+  const shards = 4;
+
+  beforeAll(async () => {
+    const name = uniqueId('sharded');
+    await createLedgerTable(dynamo.client, name);
+    sharded = createDynamoLedger({ client: dynamo.client, tableName: name, shards, now: () => clock });
+    shardedTable = name;
+  });
+  let shardedTable = '';
+
+  it('gives each shard exactly its orders, in next-attempt order, and every order to one shard', async () => {
+    // Prepare: 40 orders due at different times, every other one recorded with a snapshot (held on the
+    // item with its own fold key, which must not touch the queue key)
+    const ids = Array.from({ length: 40 }, () => uniqueId('s'));
+    for (const [i, orderId] of ids.entries()) {
+      clock = 1_764_316_800_000 + (i % 7) * 1000;
+      await sharded.recordFact(fact({ orderId, ...(i % 2 ? { order: snapshot() } : {}) }));
+    }
+
+    // Act
+    const byShard = await Promise.all(
+      Array.from({ length: shards }, (_, shard) =>
+        sharded.queryQueue('pending', { shard, dueBy: clock + 10_000, limit: 1000 }),
+      ),
+    );
+
+    // Assess
+    byShard.forEach((page, shard) => {
+      expect(page.entries.every((e) => shardOf(e.orderId, shards) === shard)).toBe(true);
+      const times = page.entries.map((e) => e.nextAttemptAt);
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    });
+    const all = byShard.flatMap((p) => p.entries.map((e) => e.orderId));
+    expect(all.sort()).toEqual([...ids].sort());
+  });
+
+  it('still finds an item the first release queued (unsharded), in shard 0, and moves it on its next write', async () => {
+    // Prepare: an item as the first release wrote it (syncQueue = pending, no queueShard)
+    const orderId = uniqueId('legacy');
+    const placed = fact({ orderId, order: snapshot() });
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    await doc.send(
+      new UpdateCommand({
+        TableName: shardedTable,
+        Key: { orderId },
+        UpdateExpression:
+          'SET #f = :fact, syncState = :p, syncQueue = :p, nextAttemptAt = :at, attempts = :zero, version = :one, createdAt = :at, updatedAt = :at',
+        ExpressionAttributeNames: { '#f': `f#${placed.eventId}` },
+        ExpressionAttributeValues: {
+          ':fact': placed,
+          ':p': 'pending',
+          ':at': clock - 1,
+          ':zero': 0,
+          ':one': 1,
+        },
+      }),
+    );
+
+    // Act
+    const found = await sharded.queryQueue('pending', { shard: 0, dueBy: clock, limit: 1000 });
+    const elsewhere = await Promise.all(
+      [1, 2, 3].map((shard) => sharded.queryQueue('pending', { shard, dueBy: clock, limit: 1000 })),
+    );
+    const item = await sharded.acquireLease(orderId, 'w', clock + 5000);
+    await sharded.finishPush(orderId, 'w', 1, { syncState: 'dead', attempts: 12, nextAttemptAt: clock });
+    const raw = await doc.send(new GetCommand({ TableName: shardedTable, Key: { orderId } }));
+
+    // Assess
+    expect(found.entries).toContainEqual(expect.objectContaining({ orderId, syncQueue: 'pending' }));
+    expect(elsewhere.flatMap((p) => p.entries.map((e) => e.orderId))).not.toContain(orderId);
+    expect(item).toMatchObject({ orderId, version: 1 });
+    expect(raw.Item).toMatchObject({ queueShard: `dead#${shardOf(orderId, shards)}` });
+    expect(raw.Item?.syncQueue).toBeUndefined();
+    const dead = await sharded.queryQueue('dead', { limit: 1000 });
+    expect(dead.entries.filter((e) => e.orderId === orderId)).toHaveLength(1);
+  });
+
+  it('finds the orders a larger SYNC_SHARDS left, with the shard they now belong to', async () => {
+    // Prepare: orders queued while SYNC_SHARDS was 8; now it is 4 (same table)
+    const eight = createDynamoLedger({
+      client: dynamo.client,
+      tableName: shardedTable,
+      shards: 8,
+      now: () => clock,
+    });
+    const ids = Array.from({ length: 24 }, () => uniqueId('wide'));
+    for (const orderId of ids) await eight.recordFact(fact({ orderId }));
+
+    // Act
+    const pages = await Promise.all(
+      Array.from({ length: shards }, (_, shard) => sharded.queryQueue('pending', { shard, limit: 1000 })),
+    );
+
+    // Assess: every one found, each by exactly one worker of the four
+    const found = pages.flatMap((p) => p.entries.map((e) => e.orderId)).filter((id) => ids.includes(id));
+    expect(found.sort()).toEqual([...ids].sort());
+  });
+
+  it('refuses a cursor it did not make', async () => {
+    await expect(sharded.queryQueue('pending', { cursor: 'bm90LWEtY3Vyc29y' })).rejects.toThrow('cursor');
   });
 });

@@ -371,3 +371,58 @@ describe('failures end in the right typed error after the right number of attemp
     expect(error).toMatchObject({ attempts: 2 });
   });
 });
+
+describe('the shared call budget', () => {
+  it.each([
+    ['errno 50029', { errno: 50029, msg: 'call quota exceeded' }],
+    [
+      'the gateway QPS limit (error_code 18)',
+      { error_code: 18, error_msg: 'Open api qps request limit reached' },
+    ],
+    [
+      'the gateway daily limit (error_code 17)',
+      { error_code: 17, error_msg: 'Open api daily request limit reached' },
+    ],
+  ])('on %s: pauses everyone, and does not retry at once', async (_label, reply) => {
+    // Prepare
+    let sent = 0;
+    let paused = 0;
+    const quota = createOrderCenterClient({
+      baseUrl: 'http://127.0.0.1:9',
+      tokens,
+      fetch: () => {
+        sent += 1;
+        return Promise.resolve(new Response(JSON.stringify(reply), { status: 200 }));
+      },
+      budget: { take: () => Promise.resolve(true), pause: () => Promise.resolve(void (paused += 1)) },
+    });
+
+    // Act
+    const error = await quota
+      .call('add/main/info', { Data: [order('Q1')] }, { openId: OPEN_ID })
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(QuotaExceededError);
+    expect(error).toMatchObject({ kind: 'quota', attempts: 1 });
+    expect([sent, paused]).toEqual([1, 1]);
+  });
+
+  it('makes no attempt when the budget has no slot before the deadline', async () => {
+    // Prepare
+    const broke = createOrderCenterClient({
+      baseUrl: oc.url,
+      tokens,
+      budget: { take: () => Promise.resolve(false), pause: () => Promise.resolve() },
+    });
+
+    // Act
+    const error = await broke
+      .call('add/main/info', { Data: [order('Q2')] }, { openId: OPEN_ID })
+      .catch((e: unknown) => e);
+
+    // Assess: nothing sent, and no attempt counted (the order is not penalised for the budget)
+    expect(error).toMatchObject({ kind: 'transient', attempts: 0 });
+    expect(received('add/main/info')).toHaveLength(0);
+  });
+});

@@ -24,6 +24,18 @@ describe('parseReconcileCommand', () => {
     ],
     ['revive', { revive: true }, { kind: 'revive' }],
     ['a report', { report: true }, { kind: 'report' }],
+    ['a worker run', { shard: 7 }, { kind: 'worker', shard: 7 }],
+    [
+      'the next page of a report',
+      { report: true, cursor: 'eyJzIjoxfQ' },
+      { kind: 'report', cursor: 'eyJzIjoxfQ' },
+    ],
+    [
+      'the next page of a dry run',
+      { dryRun: true, cursor: 'abc' },
+      { kind: 'dryRun', force: false, cursor: 'abc' },
+    ],
+    ['the next page of revive', { revive: true, cursor: 'abc' }, { kind: 'revive', cursor: 'abc' }],
   ])('reads %s', (_label, event, expected) => {
     // Act & Assess
     expect(parseReconcileCommand(event)).toEqual(expected);
@@ -39,6 +51,13 @@ describe('parseReconcileCommand', () => {
     ['two operations at once', { dryRun: true, report: true }, ''],
     ['force without orders', { force: true }, ''],
     ['an array', [1, 2], ''],
+    ['a shard out of range', { shard: 64 }, 'shard'],
+    ['a fractional shard', { shard: 1.5 }, 'shard'],
+    ['a shard with another command', { shard: 1, report: true }, ''],
+    ['a cursor of nothing to page', { cursor: 'abc' }, ''],
+    ['a cursor with named orders', { dryRun: true, orderIds: ['A'], cursor: 'abc' }, ''],
+    ['a cursor that is not ours', { report: true, cursor: 'a b' }, 'cursor'],
+    ['an id with whitespace inside', { orderIds: ['A B'] }, 'orderIds[0]'],
   ])('refuses %s, naming the field', (_label, event, path) => {
     // Act
     const error = (() => {

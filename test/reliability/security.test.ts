@@ -9,9 +9,11 @@ import type { StackResult } from '../../lib/http';
 import { getService, resetService } from '../../lib/service';
 import { pushOrder } from '../../lib/sync/push';
 import { handler as reconcile } from '../../functions/reconcile';
+import { handler as reconcileWorker } from '../../functions/reconcileWorker';
 import { handler as rotateToken } from '../../functions/rotateToken';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { startLocalLambda, type LocalLambda } from '../../local/lambda';
 import { httpEvent, unixNow } from '../http/helpers';
 import {
   CASHIER_FIELD_NAMES,
@@ -86,12 +88,19 @@ async function expectRefusedAndNothingRecorded(
   counts.refused += 1;
 }
 
+let lambda: LocalLambda;
+
 beforeAll(async () => {
   stack = await startStackForHandlers();
+  // reconcile's coordinator starts its shard workers (reconcileWorker) through the Lambda Invoke API: here, in process.
+  lambda = await startLocalLambda({ functions: { reconcileWorker } });
+  process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.url;
   logs = captureLogs();
 });
 
 afterAll(async () => {
+  await lambda.stop();
+  delete process.env.AWS_ENDPOINT_URL_LAMBDA;
   logs.restore();
   printCounts('security: tried', {
     'tampered or forged cashier callbacks (notify, refund audit, refund result)': counts.tamperedNotifies,
@@ -500,6 +509,7 @@ describe('the logs', () => {
   it('hold no secret, access token or signature, also across a reconcile run and a token rotation', async () => {
     // Act: the two scheduled functions, whose work touches the access token and the app secret
     await reconcile({}, lambdaContext('reconcile'));
+    await lambda.idle(); // the workers it started
     const oldToken = await getService().tokens.getToken();
     await rotateToken({}, lambdaContext('rotateToken'));
     getService().tokens.invalidate(oldToken);

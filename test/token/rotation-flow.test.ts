@@ -98,9 +98,15 @@ describe('a cold token cache under load', () => {
     const byOrder = orders(100, 2);
     const { ledger } = getService();
     for (const facts of byOrder.values()) await ledger.recordFact(facts[0]!);
+    // What is tested is the token cache: a call budget that spreads 100 pushes over seconds of claims
+    // (BAIDU_MAX_QPS, test/budget has its own tests) would only race the deadline on a loaded machine.
+    const savedQps = process.env.BAIDU_MAX_QPS;
+    process.env.BAIDU_MAX_QPS = '1000';
     resetService();
     stack.ssm.clearRequests();
     const { sync } = getService();
+    if (savedQps === undefined) delete process.env.BAIDU_MAX_QPS;
+    else process.env.BAIDU_MAX_QPS = savedQps;
 
     // Act
     const outcomes = await Promise.all(
@@ -108,7 +114,7 @@ describe('a cold token cache under load', () => {
     );
 
     // Assess
-    expect(outcomes.every((o) => o.state === 'synced')).toBe(true);
+    expect(outcomes.filter((o) => o.state !== 'synced')).toEqual([]);
     const reads = stack.ssm.requests.filter(
       (r) => r.target === 'GetParameter' && r.name === stack.env.ACCESS_TOKEN_PARAM,
     );

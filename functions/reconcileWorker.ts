@@ -1,0 +1,36 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { logger } from '../lib/logger';
+import { publishMetrics } from '../lib/metrics';
+import { parseReconcileCommand, recordOldestDue, recordRunMetrics, runReconcile } from '../lib/reconcile';
+import { workerSettings } from '../lib/reconcile/worker-settings';
+import { getService } from '../lib/service';
+import { InvalidInputError } from '../lib/validation';
+
+/**
+ * One shard's reconcile worker (docs/contract.md section 9): reconcile's coordinator starts one per shard,
+ * asynchronously, with `{"shard": n}`; it pushes that shard's due orders within its own time and returns
+ * (and logs) its summary. A function of its own, so that the coordinator's one-at-a-time limit never
+ * throttles the workers.
+ */
+async function reconcileWorker(event: unknown, context: Context) {
+  const command = parseReconcileCommand(event);
+  if (command.kind !== 'worker') {
+    const message = 'must be the shard to drain, e.g. {"shard":3} (operator commands go to reconcile)';
+    throw new InvalidInputError([{ path: 'shard', message }], 'invalid reconcile worker event');
+  }
+  const { sync } = getService('reconcile');
+  const summary = await runReconcile(sync, {
+    deadline: Date.now() + context.getRemainingTimeInMillis(),
+    shard: command.shard,
+    ...workerSettings(),
+    onOldestDue: recordOldestDue,
+  });
+  recordRunMetrics(summary);
+  logger.info('reconcile worker run', { shard: command.shard, ...summary });
+  return { shard: command.shard, ...summary };
+}
+
+/** Metrics are published when the run ends, also when it fails (what it stored until then). */
+export const handler = middy(reconcileWorker).use(injectLambdaContext(logger)).use(publishMetrics());
