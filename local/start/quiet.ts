@@ -1,6 +1,7 @@
 /**
  * What `npm start` shows of serverless-offline's output. By default only what a merchant acts on: one line
- * per request it serves, one line per reconcile run, and every warning or error (made one line, without
+ * per request it serves, one line per reconcile run (the coordinator's, plus a line for each shard worker
+ * that found work), and every warning or error (made one line, without
  * the Lambda context keys). Dropped: serverless-offline's start-up chatter (its box of routes with invoke
  * URLs on the HTTP port, which answer 404, and the address of its Lambda endpoint, which only the invoke
  * guard talks to: the banner prints the true addresses), the Lambda REPORT lines, the metrics (EMF) blobs
@@ -56,6 +57,25 @@ function clockOf(entry: Json): string {
 
 const count = (entry: Json, key: string): number => (typeof entry[key] === 'number' ? entry[key] : 0);
 
+/** "03:42:00 reconcile: started 16 shard workers": the scheduled coordinator's run, one line a minute. */
+export function startedLine(entry: Json): string {
+  const started = Array.isArray(entry.started) ? entry.started.length : 0;
+  const failed = Array.isArray(entry.failed) ? entry.failed.length : 0;
+  return `${clockOf(entry)}reconcile: started ${started} shard worker${started === 1 ? '' : 's'}${
+    failed > 0 ? `; ${failed} failed to start` : ''
+  }`;
+}
+
+/** A shard worker's run is shown only when it did something: a quiet minute stays one line. */
+function workerDidSomething(entry: Json): boolean {
+  return (
+    entry.stoppedEarly === true ||
+    Object.entries(entry).some(
+      ([key, value]) => key !== 'shard' && key !== 'durationMs' && typeof value === 'number' && value > 0,
+    )
+  );
+}
+
 /** "03:42:00 reconcile: 3 due, 3 pushed, 2 confirmed; pending 1 (104 ms)": the counts that are not 0. */
 export function reconcileLine(entry: Json): string {
   const head = ['due', 'pushed', 'confirmed'].map((key) => `${count(entry, key)} ${key}`).join(', ');
@@ -66,7 +86,8 @@ export function reconcileLine(entry: Json): string {
     typeof entry.durationMs === 'number' ? `${entry.durationMs} ms` : undefined,
     entry.stoppedEarly === true ? 'stopped early: out of time' : undefined,
   ].filter((part) => part !== undefined);
-  return `${clockOf(entry)}reconcile: ${head}${rest.length > 0 ? `; ${rest.join(', ')}` : ''}${
+  const which = typeof entry.shard === 'number' ? ` shard ${entry.shard}` : '';
+  return `${clockOf(entry)}reconcile${which}: ${head}${rest.length > 0 ? `; ${rest.join(', ')}` : ''}${
     tail.length > 0 ? ` (${tail.join(', ')})` : ''
   }`;
 }
@@ -95,6 +116,9 @@ export function quietLine(line: string): string | undefined {
   if ('_aws' in entry) return undefined; // a metrics (EMF) blob: CloudWatch's, not a person's
   if (typeof entry.level !== 'string' || typeof entry.message !== 'string') return line;
   if (entry.message === 'reconcile run') return reconcileLine(entry);
+  if (entry.message === 'reconcile started its workers') return startedLine(entry);
+  if (entry.message === 'reconcile worker run')
+    return workerDidSomething(entry) ? reconcileLine(entry) : undefined;
   if (entry.level === 'WARN' || entry.level === 'ERROR' || entry.level === 'CRITICAL')
     return warningLine(entry);
   return undefined;

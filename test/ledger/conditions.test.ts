@@ -153,7 +153,7 @@ const leaseForA = (orderId: string) => ledger.acquireLease(orderId, 'a', clock +
 const revive = (orderId: string) => ledger.revive(orderId);
 const noteConflict = (orderId: string) => ledger.noteConflict(orderId, conflictNote);
 
-const RECORDED = { returned: { outcome: 'recorded' } };
+const RECORDED = { returned: { outcome: 'recorded', nextAttemptAt: expect.any(Number) } };
 const NOTHING = { returned: undefined };
 const LEASE_LOST = { threw: 'LeaseLostError' };
 
@@ -326,7 +326,10 @@ const GUARDS: GuardCase[] = [
     refusedItem: async (before, after) => {
       const { leaseOwner: _owner, leaseUntil: _until, ...rest } = before ?? {};
       expect(after).toEqual({ ...rest, ack: ACK });
-      expect(after).toMatchObject({ syncState: 'pending', syncQueue: 'pending' });
+      expect(after).toMatchObject({
+        syncState: 'pending',
+        queueShard: expect.stringMatching(/^pending#\d+$/),
+      });
     },
     granted: { returned: 'ok' },
     grantedItem: async (_before, after) => {
@@ -370,7 +373,11 @@ const GUARDS: GuardCase[] = [
     refused: { returned: false },
     granted: { returned: true },
     grantedItem: async (_before, after) => {
-      expect(after).toMatchObject({ syncState: 'pending', syncQueue: 'pending', attempts: 0 });
+      expect(after).toMatchObject({
+        syncState: 'pending',
+        queueShard: expect.stringMatching(/^pending#\d+$/),
+        attempts: 0,
+      });
     },
   },
   {

@@ -145,19 +145,25 @@ describe('local/start/main.ts (npm start) running, and a second one beside it', 
     expect(shown).not.toMatch(/[┌│└]/);
   });
 
-  it('shows a reconcile run as one line: no log JSON, no metrics, no REPORT line', async () => {
+  it('shows a scheduled reconcile as one line: no log JSON, no metrics, no REPORT line', async () => {
     // Act
     const res = await fetch(
       `http://127.0.0.1:${env.LOCAL_LAMBDA_PORT}/2015-03-31/functions/swan-order-sync-local-reconcile/invocations`,
       { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
     );
     await res.arrayBuffer();
-    await until('the reconcile line', () => /reconcile: \d+ due/.test(first.stdout()), 30_000);
+    await until(
+      'the reconcile line',
+      () => /reconcile: started \d+ shard workers/.test(first.stdout()),
+      30_000,
+    );
 
     // Assess
     expect(res.status).toBe(200);
     const after = first.stdout().slice(first.stdout().indexOf('Ctrl-C stops everything'));
-    expect(after.match(/reconcile: \d+ due/g)).toHaveLength(1);
+    // The coordinator's one line; its shard workers found nothing to do, so they print nothing.
+    expect(after.match(/reconcile: started 16 shard workers/g)).toHaveLength(1);
+    expect(after).not.toMatch(/reconcile shard \d+:/);
     expect(after).not.toContain('{"');
     expect(after).not.toContain('RequestId');
   });

@@ -140,3 +140,56 @@ describe('reconcileLine', () => {
     expect(reconcileLine(entry)).toBe(expected);
   });
 });
+
+describe('the scheduled run since issue 13: a coordinator and a worker per shard', () => {
+  const at = { level: 'INFO', timestamp: '2026-11-30T03:42:00.375Z' };
+  const idle = {
+    ...at,
+    message: 'reconcile worker run',
+    shard: 3,
+    due: 0,
+    pushed: 0,
+    confirmed: 0,
+    pending: 0,
+    failed: 0,
+    dead: 0,
+    waiting: 0,
+    busy: 0,
+    quota: 0,
+    calls: {},
+    durationMs: 12,
+    stoppedEarly: false,
+  };
+
+  it.each([
+    [
+      'the coordinator: one line naming how many workers it started',
+      { ...at, message: 'reconcile started its workers', shards: 16, started: [0, 1, 2], failed: [] },
+      '03:42:00 reconcile: started 3 shard workers',
+    ],
+    [
+      'the coordinator, when a start failed',
+      {
+        ...at,
+        message: 'reconcile started its workers',
+        shards: 2,
+        started: [0],
+        failed: [{ shard: 1, error: 'TooManyRequestsException: Rate exceeded' }],
+      },
+      '03:42:00 reconcile: started 1 shard worker; 1 failed to start',
+    ],
+    ['a worker that found nothing to do: not shown', idle, undefined],
+    [
+      'a worker that pushed: its shard and counts',
+      { ...idle, due: 2, pushed: 2, confirmed: 2 },
+      '03:42:00 reconcile shard 3: 2 due, 2 pushed, 2 confirmed (12 ms)',
+    ],
+    [
+      'a worker that ran out of time with nothing counted',
+      { ...idle, stoppedEarly: true },
+      '03:42:00 reconcile shard 3: 0 due, 0 pushed, 0 confirmed (12 ms, stopped early: out of time)',
+    ],
+  ])('%s', (_what, entry, expected) => {
+    expect(quietLine(JSON.stringify(entry))).toBe(expected);
+  });
+});
