@@ -23,6 +23,7 @@ import {
   type HeldSnapshot,
   type StoredFact,
 } from './stored-fact';
+import { legacyFactFingerprint } from './fingerprint';
 import {
   LeaseLostError,
   LedgerRefusedError,
@@ -404,7 +405,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         if (entry === undefined) return undefined;
         const recordedFingerprint = storedFingerprint(entry);
         const syncState = (out.Item?.syncState as SyncState | undefined) ?? 'pending';
-        return recordedFingerprint === stored.fingerprint
+        const same =
+          recordedFingerprint === stored.fingerprint || recordedFingerprint === legacyFactFingerprint(fact);
+        return same
           ? { outcome: 'duplicate', syncState }
           : { outcome: 'conflict', syncState, recordedFingerprint, fingerprint: stored.fingerprint };
       }
