@@ -155,15 +155,17 @@ export function createCashierQueryClient(options: CashierQueryClientOptions): Ca
         } catch {
           parsed = undefined;
         }
-        if (
-          isRecord(parsed) &&
-          Number(parsed.errno) === CASHIER_ORDER_NOT_FOUND &&
-          parsed.error_code === undefined
-        ) {
+        // The Go SDK reads error_code beside errno: a zero one (as encoding/json would write it) is no error.
+        const gatewayError = isRecord(parsed) && Number(parsed.error_code ?? 0) !== 0;
+        if (isRecord(parsed) && !gatewayError && Number(parsed.errno) === CASHIER_ORDER_NOT_FOUND) {
           return { found: false, attempts };
         }
         // Baidu's codes mean here what they mean for the Order Center: one classification for both.
-        const outcome = classifyReply(status, body);
+        const classified =
+          isRecord(parsed) && !gatewayError && parsed.error_code !== undefined
+            ? JSON.stringify({ ...parsed, error_code: undefined, error_msg: undefined })
+            : body;
+        const outcome = classifyReply(status, classified);
         if (outcome.ok) {
           const answer = readCashierAnswer(isRecord(parsed) ? parsed.data : undefined, tpOrderId);
           if (typeof answer === 'string') throw new CashierQueryError(answer, 'permanent', attempts);
