@@ -71,13 +71,15 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
     fetch: timedFetch(overrides.fetch),
     budget,
   });
-  // The cashier query shares Baidu's origin, the token and the timed fetch with the Order Center client.
+  // The cashier query shares Baidu's origin, the token, the timed fetch and the call budget with the
+  // Order Center client: its queries count against BAIDU_MAX_QPS too (CONTRACT section 5c).
   const cashier = config.cashierAppKey
     ? createCashierQueryClient({
         baseUrl: config.orderCenterBaseUrl,
         tokens,
         pmAppKey: config.cashierAppKey,
         fetch: timedFetch(overrides.fetch),
+        budget,
       })
     : undefined;
   const secretOptions = { maxAgeMs: DEFAULT_TOKEN_MAX_AGE_MS, now: () => Date.now() };

@@ -1,3 +1,4 @@
+import type { CallBudget } from '../budget';
 import { classifyReply } from '../order-center/reply';
 import type { FailureKind } from '../order-center/errors';
 import type { AccessTokenProvider } from '../token/provider';
@@ -7,14 +8,8 @@ export const FIND_BY_TP_ORDER_ID_PATH = '/rest/2.0/smartapp/pay/paymentservice/f
 /** errno of a tpOrderId the cashier has no order for (the buyer never reached the cashier). */
 export const CASHIER_ORDER_NOT_FOUND = 10002;
 
-/**
- * The calls per second all functions share (issue 13's CallBudget, same shape): a slot before every
- * attempt, and a pause for everyone when Baidu says the quota is spent.
- */
-export interface QueryBudget {
-  take(deadline: number): Promise<boolean>;
-  pause(): Promise<void>;
-}
+/** The calls per second all functions share (lib/budget): a slot before every attempt, a pause on quota. */
+export type QueryBudget = CallBudget;
 
 /** What the cashier says about one of our orders. Ids stay the decimal text Baidu sent (int64s). */
 export interface CashierQueryAnswer {

@@ -6,6 +6,7 @@ import { report, runPaymentChecks, type PaymentCheckDependencies } from '../../l
 import { getService, resetService } from '../../lib/service';
 import { pushOrder } from '../../lib/sync/push';
 import { handler } from '../../functions/reconcile';
+import { handler as worker } from '../../functions/reconcileWorker';
 import { paidNotifyFields } from '../../local/cashier';
 import { createLedgerTable } from '../../local/dynamo';
 import { fact, snapshot, uniqueId } from '../helpers/facts';
@@ -186,7 +187,7 @@ describe('the payment check (CONTRACT section 5c)', () => {
 
       // Act
       const summary = await checkAt(16);
-      await handler({}, lambdaContext('reconcile'));
+      await handler({ shard: shardOf(orderId, DEFAULT_SYNC_SHARDS) }, lambdaContext('reconcile'));
 
       // Assess
       expect(summary.asked).toBe(0);
@@ -198,7 +199,7 @@ describe('the payment check (CONTRACT section 5c)', () => {
     }
   });
 
-  it('runs from the scheduled reconcile: an order placed 20 minutes ago and paid without a notify ends paid', async () => {
+  it("runs in the shard's reconcile worker: an order placed 20 minutes ago and paid without a notify ends paid", async () => {
     // Prepare: the handler reads the real clock
     const orderId = uniqueId('pc-live');
     const placed = Math.floor(Date.now() / 1000) - 20 * 60;
@@ -209,7 +210,8 @@ describe('the payment check (CONTRACT section 5c)', () => {
     stack.orderCenter.recordPayment({ tpOrderId: orderId, totalMoney: AMOUNT });
 
     // Act
-    const summary = (await handler({}, lambdaContext('reconcile', 60_000))) as {
+    const shard = shardOf(orderId, DEFAULT_SYNC_SHARDS);
+    const summary = (await worker({ shard }, lambdaContext('reconcileWorker', 60_000))) as {
       paymentChecks?: { paid: number };
     };
 
