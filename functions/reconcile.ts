@@ -12,6 +12,7 @@ import {
   recordRunMetrics,
   report,
   revive,
+  runPaymentChecks,
   runReconcile,
 } from '../lib/reconcile';
 import { createLambdaStarter } from '../lib/reconcile/lambda-starter';
@@ -28,7 +29,7 @@ import { getService } from '../lib/service';
  */
 async function reconcile(event: unknown, context: Context) {
   const command = parseReconcileCommand(event);
-  const { sync, ledger, config } = getService('reconcile');
+  const { sync, ledger, config, cashier } = getService('reconcile');
   const now = Date.now();
   switch (command.kind) {
     case 'run': {
@@ -63,14 +64,22 @@ async function reconcile(event: unknown, context: Context) {
       return found;
     }
     default: {
+      const deadline = now + context.getRemainingTimeInMillis();
       const summary = await runReconcile(sync, {
-        deadline: now + context.getRemainingTimeInMillis(),
+        deadline,
         shard: command.kind === 'worker' ? command.shard : undefined,
         orderIds: command.kind === 'push' ? command.orderIds : undefined,
         force: command.kind === 'push' && command.force,
         ...workerSettings(),
         onOldestDue: recordOldestDue,
       });
+      // A shard's worker then asks the cashier about that shard's payment checks due (CONTRACT section 5c).
+      if (command.kind === 'worker' && cashier) {
+        summary.paymentChecks = await runPaymentChecks(
+          { sync, cashier },
+          { shards: [command.shard], deadline },
+        );
+      }
       recordRunMetrics(summary);
       const shard = command.kind === 'worker' ? { shard: command.shard } : {};
       logger.info('reconcile run', { ...shard, ...summary });

@@ -3,14 +3,21 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../lib/logger';
 import { publishMetrics } from '../lib/metrics';
-import { parseReconcileCommand, recordOldestDue, recordRunMetrics, runReconcile } from '../lib/reconcile';
+import {
+  parseReconcileCommand,
+  recordOldestDue,
+  recordRunMetrics,
+  runPaymentChecks,
+  runReconcile,
+} from '../lib/reconcile';
 import { workerSettings } from '../lib/reconcile/worker-settings';
 import { getService } from '../lib/service';
 import { InvalidInputError } from '../lib/validation';
 
 /**
  * One shard's reconcile worker (docs/contract.md section 9): reconcile's coordinator starts one per shard,
- * asynchronously, with `{"shard": n}`; it pushes that shard's due orders within its own time and returns
+ * asynchronously, with `{"shard": n}`; it pushes that shard's due orders, then asks the cashier about the
+ * shard's payments due for a check (section 5c), within its own time, and returns
  * (and logs) its summary. A function of its own, so that the coordinator's one-at-a-time limit never
  * throttles the workers.
  */
@@ -20,13 +27,18 @@ async function reconcileWorker(event: unknown, context: Context) {
     const message = 'must be the shard to drain, e.g. {"shard":3} (operator commands go to reconcile)';
     throw new InvalidInputError([{ path: 'shard', message }], 'invalid reconcile worker event');
   }
-  const { sync } = getService('reconcile');
+  const { sync, cashier } = getService('reconcile');
+  const deadline = Date.now() + context.getRemainingTimeInMillis();
   const summary = await runReconcile(sync, {
-    deadline: Date.now() + context.getRemainingTimeInMillis(),
+    deadline,
     shard: command.shard,
     ...workerSettings(),
     onOldestDue: recordOldestDue,
   });
+  // Then the payment checks due in this shard (CONTRACT section 5c), with the time left.
+  if (cashier) {
+    summary.paymentChecks = await runPaymentChecks({ sync, cashier }, { shards: [command.shard], deadline });
+  }
   recordRunMetrics(summary);
   logger.info('reconcile worker run', { shard: command.shard, ...summary });
   return { shard: command.shard, ...summary };

@@ -6,6 +6,7 @@ import { createDynamoBudget } from './budget/dynamo-budget';
 import { cachedValue, type CachedValue } from './cached-value';
 import type { Config } from './config';
 import { loadCashierPublicKey } from './events/cashier-key';
+import { createCashierQueryClient, type CashierQueryClient } from './cashier/client';
 import { createDynamoLedger } from './ledger/dynamo-ledger';
 import { timedFetch } from './metrics';
 import type { Ledger } from './ledger/types';
@@ -27,6 +28,8 @@ export interface Service {
   ledger: Ledger;
   tokens: AccessTokenProvider;
   client: OrderCenterClient;
+  /** the cashier's query (findByTpOrderId); absent without CASHIER_APP_KEY: nothing is asked */
+  cashier?: CashierQueryClient;
   sync: SyncDependencies;
   /** this instance's inline pushes: off for a while when they keep failing */
   inlineBreaker: InlineBreaker;
@@ -68,18 +71,32 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
     fetch: timedFetch(overrides.fetch),
     budget,
   });
+  // The cashier query shares Baidu's origin, the token, the timed fetch and the call budget with the
+  // Order Center client: its queries count against BAIDU_MAX_QPS too (CONTRACT section 5c).
+  const cashier = config.cashierAppKey
+    ? createCashierQueryClient({
+        baseUrl: config.orderCenterBaseUrl,
+        tokens,
+        pmAppKey: config.cashierAppKey,
+        fetch: timedFetch(overrides.fetch),
+        budget,
+      })
+    : undefined;
   const secretOptions = { maxAgeMs: DEFAULT_TOKEN_MAX_AGE_MS, now: () => Date.now() };
   return {
     config,
     ledger,
     tokens,
     client,
+    cashier,
     sync: {
       ledger,
       client,
       bizAppId: config.appKey,
       cashierDealId: config.cashierDealId,
       cancelAfterSeconds: config.paymentCheckAfterMinutes * 60,
+      // Only when the cashier can be asked does a push keep the order's place in the awaiting-check index.
+      paymentCheckAfterMinutes: cashier ? config.paymentCheckAfterMinutes : undefined,
     },
     inlineBreaker: createInlineBreaker(),
     ssm,

@@ -2,11 +2,12 @@
  * `npm run demo`: the service's whole story in under a minute, offline.
  *
  * Starts what `npm start` starts (local/start: dynalite, the SSM stand-in, the local Order Center,
- * serverless-offline), on free ports so it never collides with a running `npm start`. Then it drives two
+ * serverless-offline), on free ports so it never collides with a running `npm start`. Then it drives three
  * orders through their whole lives over HTTP, with real signatures: a physical one (placed, paid by a
  * cashier notify signed with the stack's demo RSA key, shipped, a return requested and processed, then
  * refunded through Baidu's path: the cashier's refund audit answered approve, the cashier's refund result,
- * completed) and a virtual one (placed, paid, fulfilled, refunded in full, closed). It runs
+ * completed), a virtual one (placed, paid, fulfilled, refunded in full, closed), and a physical one
+ * paid at the cashier whose notify is lost (found by reconcile's payment check, section 5c). It runs
  * reconcile through the Lambda endpoint, reads the Order Center's orders (GET /orders) and prints them as
  * 百度App > 订单 shows them, then checks each against the projection of the facts it sent.
  *
@@ -29,6 +30,7 @@ import { project } from '../lib/projection';
 import { createDynamoLedger } from '../lib/ledger/dynamo-ledger';
 import type { Ledger } from '../lib/ledger/types';
 import { paidNotifyFields, refundAuditFields, refundResultFields, signedNotifyForm } from '../local/cashier';
+import type { LocalOrderCenter } from '../local/order-center';
 import type { StoredOrder } from '../local/order-center/store';
 import { comparableOrder, describeOrder, differences } from '../local/start/order-check';
 import { startLocalService, type LocalService } from '../local/start/service';
@@ -47,7 +49,9 @@ type Step =
       expect: { auditStatus: number; refundPayMoney: number };
     }
   /** Baidu's refund result */
-  | { sender: 'cashier-refund'; fields: Record<string, string> };
+  | { sender: 'cashier-refund'; fields: Record<string, string> }
+  /** a payment the cashier took whose notify never came (docs/contract.md section 5c) */
+  | { sender: 'cashier-lost'; payment: { tpOrderId: string; orderId: string; totalMoney: number } };
 
 interface DemoOrder {
   label: string;
@@ -55,7 +59,9 @@ interface DemoOrder {
   openId: string;
   steps: Step[];
   /** where the life must end, whatever the projection says */
-  end: { status: MainStatus; subStatus: SubStatus };
+  end: { status: MainStatus; subStatus?: SubStatus };
+  /** its payment is found by reconcile's payment check, not by a notify */
+  paidByQuery?: boolean;
 }
 
 /** The form Baidu's cashier posts once a payment went through (docs/contract.md section 5), unsigned. */
@@ -217,6 +223,41 @@ function virtualOrder(start: number): DemoOrder {
   };
 }
 
+/**
+ * A parcel paid at Baidu's cashier whose notify was lost (the service was down for Baidu's three tries):
+ * reconcile's payment check asks the cashier (findByTpOrderId) and records the payment as the notify would.
+ */
+function lostNotifyOrder(start: number): DemoOrder {
+  const orderId = '2221554346603';
+  const openId = 'u5PqT0lDk2VmQe8bNw3XsJrYhA';
+  const snapshot: OrderSnapshot = {
+    openId,
+    category: 'physical',
+    title: '赣南脐橙 5斤',
+    createdAt: start,
+    items: [{ id: '1014093071', name: '赣南脐橙 5斤', quantity: 1, price: 3990, payPrice: 3590 }],
+    paymentMethod: 'online',
+  };
+  return {
+    label: 'physical order, its payment notify lost (支付通知丢失)',
+    orderId,
+    openId,
+    end: { status: 5 },
+    paidByQuery: true,
+    steps: [
+      {
+        sender: 'merchant',
+        type: 'order-placed',
+        event: { eventId: `demo-${orderId}-1`, occurredAt: start, orderId, order: snapshot },
+      },
+      {
+        sender: 'cashier-lost',
+        payment: { tpOrderId: orderId, orderId: '800020603', totalMoney: computeOrderAmount(snapshot) },
+      },
+    ],
+  };
+}
+
 /** Sends steps the way their senders do, and keeps the facts each one records. */
 class Sender {
   readonly facts = new Map<string, Fact[]>();
@@ -228,6 +269,8 @@ class Sender {
     cashierPrivateKeyPem: string,
     /** the stack's ledger: a refund callback's fact holds the time it came and the answer given */
     private readonly ledger: Ledger,
+    /** the local cashier (in the local Order Center): what its query answers from */
+    private readonly localCashier: Pick<LocalOrderCenter, 'recordPayment'>,
   ) {
     this.cashierKey = createPrivateKey(cashierPrivateKeyPem);
   }
@@ -243,7 +286,20 @@ class Sender {
         return this.refundAudit(step.fields, step.expect);
       case 'cashier-refund':
         return this.refundResult(step.fields);
+      case 'cashier-lost': {
+        this.localCashier.recordPayment(step.payment);
+        const yuan = (step.payment.totalMoney / 100).toFixed(2);
+        return `(cashier) ¥${yuan} paid, cashier order ${step.payment.orderId}; its notify is lost, nothing is posted`;
+      }
     }
+  }
+
+  /** Keeps the payment reconcile's payment check recorded (its time is the service's); false when none. */
+  async keepPaidByQuery(orderId: string): Promise<boolean> {
+    const item = await this.ledger.get(orderId);
+    const found = item?.facts.filter((fact) => fact.cashier?.via === 'query') ?? [];
+    for (const fact of found) this.keep(fact);
+    return found.length > 0;
   }
 
   private async postForm(path: string, fields: Record<string, string>): Promise<Record<string, unknown>> {
@@ -380,17 +436,28 @@ async function drained(service: LocalService, timeoutMs: number): Promise<boolea
   }
 }
 
+/** Waits until the payment check recorded the order's payment (a worker asked the cashier); false on timeout. */
+async function paidByQuery(sender: Sender, orderId: string, timeoutMs: number): Promise<boolean> {
+  const until = Date.now() + timeoutMs;
+  while (!(await sender.keepPaidByQuery(orderId))) {
+    if (Date.now() > until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return true;
+}
+
 async function runDemo(service: LocalService): Promise<boolean> {
   const { urls, stack } = service;
   console.log(`  HTTP API ${urls.httpApi} · Lambda ${urls.lambda} · Order Center ${urls.orderCenter}/\n`);
   const start = unixNow() - 4 * 3600;
-  const orders = [physicalOrder(start), virtualOrder(start + 60)];
+  const orders = [physicalOrder(start), virtualOrder(start + 60), lostNotifyOrder(start + 120)];
   const ledger = createDynamoLedger({ client: stack.dynamo.client, tableName: stack.tableName });
   const sender = new Sender(
     urls.httpApi,
     stack.secrets.webhookSecret,
     stack.secrets.cashierPrivateKeyPem,
     ledger,
+    stack.orderCenter,
   );
   for (const order of orders) {
     console.log(`${order.label} ${order.orderId}`);
@@ -405,6 +472,12 @@ async function runDemo(service: LocalService): Promise<boolean> {
   );
   const empty = await drained(service, 60_000);
   console.log(`  nothing left due: ${empty ? 'yes' : 'NO, still due after 60 s'}\n`);
+  // The shards' workers ask the cashier about payments due for a check after their drain (section 5c).
+  const lost: string[] = [];
+  for (const order of orders.filter((o) => o.paidByQuery)) {
+    if (!(await paidByQuery(sender, order.orderId, 60_000))) lost.push(order.orderId);
+  }
+  if (lost.length === 0) await drained(service, 60_000);
 
   const res = await fetch(`${urls.orderCenter}/orders`);
   if (res.status !== 200) throw new Error(`GET ${urls.orderCenter}/orders: HTTP ${res.status}`);
@@ -426,6 +499,8 @@ async function runDemo(service: LocalService): Promise<boolean> {
     console.log(`  ${problems.length === 0 ? 'PASS' : 'FAIL'} ${orderId}`);
     for (const problem of problems) console.log(`       ${problem}`);
   }
+  for (const orderId of lost) console.log(`  FAIL ${orderId}: the payment check found no payment`);
+  if (lost.length > 0) return false;
   if (stored.length !== orders.length) {
     console.log(`  FAIL the Order Center holds ${stored.length} orders, the demo sent ${orders.length}`);
     return false;
@@ -455,9 +530,7 @@ async function main(): Promise<number> {
     stopAndExit(1);
   }, WATCHDOG_MS);
 
-  console.log(
-    'swan-order-sync demo: two orders through their whole lives, over HTTP, against the local stack\n',
-  );
+  console.log('swan-order-sync demo: three orders through their lives, over HTTP, against the local stack\n');
   console.log(
     'Starting dynalite, the SSM stand-in, the local Order Center and serverless-offline (free ports)...',
   );

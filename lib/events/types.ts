@@ -134,6 +134,8 @@ export interface CashierPayment {
   payTime: number;
   /** 2 paid, -1 cancelled */
   status: number;
+  /** how it was learnt: absent for a notify Baidu posted; 'query' when reconcile asked (findByTpOrderId, CONTRACT section 5c) */
+  via?: 'query';
 }
 
 /** What Baidu's cashier posted about one refund batch (docs/contract.md section 5b): the audit's question or the result. */

@@ -10,7 +10,7 @@ import {
 import type { Fact, OrderSnapshot } from '../events/types';
 import type { OrderData } from '../order-center/types';
 import { ORDERS_ONLY } from './reserved';
-import { allKeys, DEFAULT_SYNC_SHARDS, queueKeyOf, shardKeys } from './shard';
+import { allKeys, DEFAULT_SYNC_SHARDS, queueKeyOf, shardKeys, shardOf } from './shard';
 import {
   archiveFacts,
   decodeArchive,
@@ -23,6 +23,7 @@ import {
   type HeldSnapshot,
   type StoredFact,
 } from './stored-fact';
+import { legacyFactFingerprint } from './fingerprint';
 import {
   LeaseLostError,
   LedgerRefusedError,
@@ -47,6 +48,13 @@ export const QUEUE_SHARD_INDEX = 'byQueueShard';
  * the upgrade; every write moves an item to the sharded index. Dropped from serverless.yml a release later.
  */
 export const LEGACY_QUEUE_INDEX = 'bySyncQueue';
+/**
+ * The awaiting-check index (CONTRACT section 5c): hash key checkShard = `check#<shard>` (shardOf, as the
+ * sync queue), range key checkDueAt (epoch ms). Sparse: only orders the cashier is still to be asked about
+ * carry checkShard, so finding them costs what the unpaid orders cost, not what the table holds.
+ */
+export const PAYMENT_CHECK_INDEX = 'byPaymentCheck';
+const checkKey = (shard: number) => `check#${shard}`;
 /** Facts live in top-level attributes named f#<eventId>: one conditional SET records one, no map to create first. */
 const FACT_PREFIX = 'f#';
 /**
@@ -150,6 +158,8 @@ function toItem(raw: Record<string, unknown>): LedgerItem {
     openId: raw.openId as string | undefined,
     leaseOwner: raw.leaseOwner as string | undefined,
     leaseUntil: raw.leaseUntil === undefined ? undefined : Number(raw.leaseUntil),
+    paymentCheckAskedAt: raw.paymentCheckAskedAt === undefined ? undefined : Number(raw.paymentCheckAskedAt),
+    paymentChecks: raw.paymentChecks === undefined ? undefined : Number(raw.paymentChecks),
     createdAt: Number(raw.createdAt ?? 0),
     updatedAt: Number(raw.updatedAt ?? 0),
   };
@@ -356,6 +366,8 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         }
         // Marks the orders Baidu's refund audit asked about, so the operator's report can find them.
         if (fact.kind === 'refund-audit') set.push('refundAuditAt = :at');
+        // Marks the orders the cashier's query found paid, for the operator's report (CONTRACT section 5c).
+        if (fact.cashier?.via === 'query') set.push('paidByQueryAt = :at');
         const writeNames = { ...names };
         if (latest) {
           Object.assign(writeNames, { '#s': SNAPSHOT.order, '#sk': SNAPSHOT.key, '#se': SNAPSHOT.eventId });
@@ -404,7 +416,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         if (entry === undefined) return undefined;
         const recordedFingerprint = storedFingerprint(entry);
         const syncState = (out.Item?.syncState as SyncState | undefined) ?? 'pending';
-        return recordedFingerprint === stored.fingerprint
+        const same =
+          recordedFingerprint === stored.fingerprint || recordedFingerprint === legacyFactFingerprint(fact);
+        return same
           ? { outcome: 'duplicate', syncState }
           : { outcome: 'conflict', syncState, recordedFingerprint, fingerprint: stored.fingerprint };
       }
@@ -508,6 +522,11 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         set.push('anomalies = :anomalies');
         values[':anomalies'] = end.anomalies;
       } else remove.push('anomalies');
+      if (typeof end.paymentCheckDueAt === 'number') {
+        set.push('checkShard = :checkShard', 'checkDueAt = :checkDueAt');
+        values[':checkShard'] = checkKey(shardOf(orderId, shards));
+        values[':checkDueAt'] = end.paymentCheckDueAt;
+      } else if (end.paymentCheckDueAt === null) remove.push('checkShard', 'checkDueAt');
       try {
         await update({
           Key: { orderId },
@@ -603,6 +622,58 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         const item = toItem(raw);
         return { orderId: item.orderId, audits: item.facts.filter((fact) => fact.kind === 'refund-audit') };
       });
+    },
+
+    async queryPaymentChecks(query) {
+      try {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: PAYMENT_CHECK_INDEX,
+            KeyConditionExpression: 'checkShard = :shard AND checkDueAt <= :due',
+            ExpressionAttributeValues: { ':shard': checkKey(query.shard), ':due': query.dueBy },
+            Limit: query.limit ?? 100,
+            ExclusiveStartKey: query.cursor ? decodeCursor(query.cursor, isRecord) : undefined,
+          }),
+        );
+        return {
+          orderIds: (out.Items ?? []).map((raw) => raw.orderId as string),
+          cursor: out.LastEvaluatedKey ? encodeCursor(out.LastEvaluatedKey) : undefined,
+        };
+      } catch (err) {
+        throw wrap(err, `querying the payment checks of shard ${query.shard}`);
+      }
+    },
+
+    async notePaymentCheck(orderId, check) {
+      const values: Record<string, unknown> = { ':asked': check.askedAt, ':one': 1 };
+      let expression = 'SET paymentCheckAskedAt = :asked';
+      if (check.nextDueAt === undefined) expression += ' REMOVE checkShard, checkDueAt';
+      else {
+        expression += ', checkDueAt = :next';
+        values[':next'] = check.nextDueAt;
+      }
+      try {
+        await update({
+          Key: { orderId },
+          UpdateExpression: `${expression} ADD paymentChecks :one`,
+          ConditionExpression: 'attribute_exists(checkShard)',
+          ExpressionAttributeValues: values,
+        });
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw wrap(err, `noting the payment check of order ${orderId}`);
+      }
+    },
+
+    async listPaidByQuery() {
+      const { rows } = await scanPage(
+        'attribute_exists(paidByQueryAt)',
+        'listing orders paid by the cashier query',
+        { projection: 'orderId, paidByQueryAt' },
+      );
+      return rows.map((raw) => ({ orderId: raw.orderId as string, at: Number(raw.paidByQueryAt) }));
     },
 
     async revive(orderId) {

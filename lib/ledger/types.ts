@@ -48,6 +48,10 @@ export interface LedgerItem {
   openId?: string;
   leaseOwner?: string;
   leaseUntil?: number;
+  /** epoch ms the cashier was last asked about the order's payment (CONTRACT section 5c); absent: never */
+  paymentCheckAskedAt?: number;
+  /** how many times the cashier was asked */
+  paymentChecks?: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -86,6 +90,24 @@ export interface PushEnd {
   anomalies?: RecordedAnomaly[];
   /** what the Order Center confirmed by the push's last call: saved even when the rest is stale */
   ack?: OrderData;
+  /**
+   * When the cashier should next be asked about the order's payment (epoch ms): puts it in the
+   * awaiting-check index; null takes it out (paid, closed, schedule over); absent leaves the index as it is.
+   */
+  paymentCheckDueAt?: number | null;
+}
+
+/** One page of orders due for a payment check, in one shard. */
+export interface PaymentCheckPage {
+  orderIds: string[];
+  cursor?: string;
+}
+
+/** Orders the cashier's query found paid (CONTRACT section 5c), for the operator's report. */
+export interface PaidByQuery {
+  orderId: string;
+  /** epoch ms the answer was recorded */
+  at: number;
 }
 
 export interface QueuePage {
@@ -137,6 +159,20 @@ export interface Ledger {
   listAnomalies(page?: { limit?: number; cursor?: string }): Promise<AnomalyPage>;
   /** Every order Baidu's refund audit asked about, with its recorded audit answers (a full scan, as above). */
   listRefundAudits(): Promise<{ orderId: string; audits: Fact[] }[]>;
+  /** Orders in shard `shard` of the awaiting-check index, due by `dueBy` (epoch ms), earliest first. */
+  queryPaymentChecks(query: {
+    shard: number;
+    dueBy: number;
+    limit?: number;
+    cursor?: string;
+  }): Promise<PaymentCheckPage>;
+  /**
+   * Notes that the cashier was asked at `askedAt` and when to ask next (undefined: never, out of the
+   * index). Only while the order is in the index: a push that took it out meanwhile (paid) wins. False then.
+   */
+  notePaymentCheck(orderId: string, check: { askedAt: number; nextDueAt?: number }): Promise<boolean>;
+  /** Every order paid by the cashier's query (a scan, as above: for the operator's report). */
+  listPaidByQuery(): Promise<PaidByQuery[]>;
   /** Puts a dead order back to pending, due now. False if it was not dead. */
   revive(orderId: string): Promise<boolean>;
 }

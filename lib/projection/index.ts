@@ -19,3 +19,10 @@ export {
   type CancelDecision,
   type CancelPolicy,
 } from './cashier';
+export {
+  awaitsPayment,
+  nextPaymentCheck,
+  paymentCheckPoints,
+  PAYMENT_CHECK_SCHEDULE_MINUTES,
+  type PaymentCheckInput,
+} from './payment-check';

@@ -21,3 +21,11 @@ export {
   type RefundAuditDecided,
   type RefundAuditEntry,
 } from './refund-audit';
+export {
+  emptyPaymentCheckSummary,
+  PAYMENTS_FOUND_BY_QUERY,
+  runPaymentChecks,
+  type PaymentCheckDependencies,
+  type PaymentCheckOptions,
+  type PaymentCheckSummary,
+} from './payment-check';

@@ -1,4 +1,5 @@
 import { metrics, MetricUnit } from '../metrics';
+import { PAYMENTS_FOUND_BY_QUERY } from './payment-check';
 import type { ReconcileSummary } from './summary';
 
 /** The service's metrics (lib/metrics): serverless.yml's alarms watch OrdersDead, OrdersFailed and OldestDueOrderAgeSeconds. */
@@ -12,6 +13,11 @@ export function recordRunMetrics(summary: ReconcileSummary): void {
   metrics.addMetric('OrdersDead', MetricUnit.Count, summary.dead);
   metrics.addMetric('OrdersPending', MetricUnit.Count, summary.pending);
   metrics.addMetric('OrdersQuotaLimited', MetricUnit.Count, summary.quota);
+  if (summary.paymentChecks) {
+    // A rising PaymentsFoundByQuery means Baidu's payment notifies are being lost (README: troubleshooting).
+    metrics.addMetric(PAYMENTS_FOUND_BY_QUERY, MetricUnit.Count, summary.paymentChecks.paid);
+    metrics.addMetric('PaymentCheckQueries', MetricUnit.Count, summary.paymentChecks.queries);
+  }
 }
 
 /** How long the oldest due order has been waiting (0: none is due), as soon as a run knows it. */

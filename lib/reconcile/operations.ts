@@ -1,5 +1,5 @@
 import { BadCursorError, decodeCursor, encodeCursor } from '../ledger/dynamo-ledger';
-import type { Ledger, LedgerItem, RecordedAnomaly } from '../ledger/types';
+import type { Ledger, LedgerItem, PaidByQuery, RecordedAnomaly } from '../ledger/types';
 import { project } from '../projection';
 import { plan, type PlannedCall } from '../sync/plan';
 import { InvalidInputError } from '../validation';
@@ -112,6 +112,8 @@ export interface Report extends Paged {
   anomalies: { orderId: string; anomalies: RecordedAnomaly[] }[];
   /** every answer given to Baidu's refund audit: what it asked, what we answered, why (docs/contract.md section 5b) */
   refundAudits: RefundAuditEntry[];
+  /** orders whose payment the cashier's query found, its notify never having come (docs/contract.md section 5c) */
+  paidByQuery: PaidByQuery[];
 }
 
 /** The report's sections, in the order its pages walk them. */
@@ -146,6 +148,8 @@ export async function report(
     waiting: [],
     anomalies: [],
     refundAudits: given ? [] : await refundAuditReport(ledger),
+    // Orders the payment check found paid (a full scan, as the audits): with the first page, whole.
+    paidByQuery: given ? [] : await ledger.listPaidByQuery(),
   };
   let at: ReportCursor = given
     ? await operatorInput(async () => decodeCursor(given, isReportCursor))

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LedgerItem, RecordedAnomaly } from '../ledger/types';
+import type { LedgerItem, PushEnd, RecordedAnomaly } from '../ledger/types';
 import { OrderCenterError, OrderNotFoundError } from '../order-center/errors';
 import type { OrderData } from '../order-center/types';
 import { project, updateMainStatusBody } from '../projection';
@@ -7,9 +7,11 @@ import { DEFAULT_BACKOFF } from '../sync/backoff';
 import { applyCall, plan } from '../sync/plan';
 import {
   failureEnd,
+  paymentCheckDue,
   projectionConfig,
   pushOrder,
   recordedAnomaly,
+  withPaymentCheck,
   type SyncDependencies,
 } from '../sync/push';
 import { mapPool } from './pool';
@@ -46,6 +48,8 @@ interface StatusChange {
   desired: OrderData;
   openId: string;
   anomalies: RecordedAnomaly[];
+  /** the order's place in the awaiting-check index after this change */
+  paymentCheckDue: number | null | undefined;
 }
 
 /**
@@ -170,7 +174,13 @@ export async function runReconcile(
     const calls = plan(item.ack, projection.view.data);
     if (calls.length !== 1 || calls[0]?.call !== 'update/main/status') return undefined;
     const { data: desired, openId, anomalies } = projection.view;
-    return { item, desired, openId, anomalies: anomalies.map(recordedAnomaly) };
+    return {
+      item,
+      desired,
+      openId,
+      anomalies: anomalies.map(recordedAnomaly),
+      paymentCheckDue: paymentCheckDue(deps, item, projection.view),
+    };
   }
 
   async function sendStatusBatch(batch: StatusChange[]): Promise<void> {
@@ -214,17 +224,28 @@ export async function runReconcile(
       if (failure) {
         const policy = deps.backoff ?? DEFAULT_BACKOFF;
         const { end } = failureEnd(change.item, failure, { now, random: deps.random ?? Math.random, policy });
-        await deps.ledger.finishPush(orderId, owner, version, { ...end, anomalies: change.anomalies });
+        await deps.ledger.finishPush(
+          orderId,
+          owner,
+          version,
+          withPaymentCheck({ ...end, anomalies: change.anomalies }, change.paymentCheckDue),
+        );
         tally(summary, { state: end.syncState, calls: [], error: end.lastError });
         return;
       }
-      const done = await deps.ledger.finishPush(orderId, owner, version, {
+      const end: PushEnd = {
         syncState: 'synced',
         attempts: 0,
         nextAttemptAt: now(),
         anomalies: change.anomalies,
         ack: applyCall(change.item.ack, change.desired, { call: 'update/main/status' }),
-      });
+      };
+      const done = await deps.ledger.finishPush(
+        orderId,
+        owner,
+        version,
+        withPaymentCheck(end, change.paymentCheckDue),
+      );
       tally(summary, { state: done === 'ok' ? 'synced' : 'pending', calls: [] });
     } catch {
       // The ledger failed mid-way: the lease runs out and the order stays due.

@@ -1,5 +1,6 @@
 import type { OrderCenterCall } from '../order-center/types';
 import type { PushOutcome } from '../sync/push';
+import type { PaymentCheckSummary } from './payment-check';
 
 /** What a reconcile run did, returned to the caller and logged. */
 export interface ReconcileSummary {
@@ -23,6 +24,8 @@ export interface ReconcileSummary {
   durationMs: number;
   /** true when the run stopped taking work because its time was running out */
   stoppedEarly: boolean;
+  /** the cashier questions about unpaid orders (CONTRACT section 5c); absent when none were run */
+  paymentChecks?: PaymentCheckSummary;
 }
 
 export function emptySummary(): ReconcileSummary {

@@ -10,7 +10,13 @@ import {
 import type { OrderCenterClient } from '../order-center/client';
 import { OrderCenterError, OrderNotFoundError } from '../order-center/errors';
 import type { OrderCenterCall, OrderData } from '../order-center/types';
-import { project, type Anomaly, type OrderView, type ProjectionConfig } from '../projection';
+import {
+  nextPaymentCheck,
+  project,
+  type Anomaly,
+  type OrderView,
+  type ProjectionConfig,
+} from '../projection';
 import {
   backoffDelay,
   DEFAULT_BACKOFF,
@@ -31,6 +37,11 @@ export interface SyncDependencies {
   cashierDealId?: string;
   /** how long a cashier cancel of an unpaid order waits before closing it (PAYMENT_CHECK_AFTER_MINUTES) */
   cancelAfterSeconds?: number;
+  /**
+   * PAYMENT_CHECK_AFTER_MINUTES, given only when the cashier can be asked (CASHIER_APP_KEY set): every
+   * push then keeps the order's place in the awaiting-check index (CONTRACT section 5c). Absent: untouched.
+   */
+  paymentCheckAfterMinutes?: number;
   /** epoch ms */
   now?: () => number;
   random?: () => number;
@@ -72,6 +83,26 @@ export function projectionConfig(deps: SyncDependencies): ProjectionConfig {
   if (deps.cashierDealId !== undefined) config.cashierDealId = deps.cashierDealId;
   if (deps.cancelAfterSeconds !== undefined) config.cancelAfterSeconds = deps.cancelAfterSeconds;
   return config;
+}
+
+/**
+ * Where the order stands in the awaiting-check index after a push: when the cashier is next to be asked
+ * (epoch ms), null when never (paid, closed, no snapshot, schedule over), undefined when no check is run.
+ */
+export function paymentCheckDue(
+  deps: Pick<SyncDependencies, 'paymentCheckAfterMinutes'>,
+  item: Pick<LedgerItem, 'facts' | 'paymentCheckAskedAt'>,
+  view: OrderView | undefined,
+): number | null | undefined {
+  if (deps.paymentCheckAfterMinutes === undefined) return undefined;
+  if (view === undefined) return null;
+  const due = nextPaymentCheck({
+    view,
+    facts: item.facts,
+    lastAskedAt: item.paymentCheckAskedAt,
+    afterMinutes: deps.paymentCheckAfterMinutes,
+  });
+  return due ?? null;
 }
 
 /** Below this much time left, starting an Order Center call is not worth it: reconcile will finish. */
@@ -190,9 +221,11 @@ export async function pushOrder(
     if (!projection.ready) {
       // A cashier notify before the merchant's snapshot: kept, and pushed when the snapshot comes.
       const anomalies = projection.anomalies.map(recordedAnomaly);
-      return { end: { syncState: 'waiting', attempts: item.attempts, nextAttemptAt: now(), anomalies } };
+      const end: PushEnd = { syncState: 'waiting', attempts: item.attempts, nextAttemptAt: now(), anomalies };
+      return { end: withPaymentCheck(end, paymentCheckDue(deps, item, undefined)) };
     }
     const anomalies = projection.view.anomalies.map(recordedAnomaly);
+    const checkDue = paymentCheckDue(deps, item, projection.view);
     unsaved = undefined;
     try {
       await sendPlanned(item, projection.view, force);
@@ -208,10 +241,10 @@ export async function pushOrder(
               anomalies,
               ack: unsaved,
             };
-      return { end };
+      return { end: withPaymentCheck(end, checkDue) };
     } catch (err) {
       const failure = failureEnd(item, err, { now, random, policy });
-      return { ...failure, end: { ...failure.end, anomalies, ack: unsaved } };
+      return { ...failure, end: withPaymentCheck({ ...failure.end, anomalies, ack: unsaved }, checkDue) };
     }
   }
 
@@ -334,6 +367,11 @@ export function failureEnd(
     end: { syncState, attempts, nextAttemptAt: now() + backoffDelay(attempts, policy, random), lastError },
     error,
   };
+}
+
+/** The push's end with the order's place in the awaiting-check index, when there is one to write. */
+export function withPaymentCheck(end: PushEnd, due: number | null | undefined): PushEnd {
+  return due === undefined ? end : { ...end, paymentCheckDueAt: due };
 }
 
 /** An anomaly as the ledger keeps it for an operator's report. */

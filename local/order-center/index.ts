@@ -30,3 +30,10 @@ export {
   type FieldSpec,
 } from './api';
 export { InvalidOptionsError, type FieldIssue } from './model';
+export {
+  answerCashierQuery,
+  CashierBook,
+  FIND_BY_TP_ORDER_ID,
+  paymentIssues,
+  type KnownPayment,
+} from './cashier';

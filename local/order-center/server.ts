@@ -4,6 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { CALL_BY_PATH, type CallName } from './api';
 import { InvalidOptionsError, type FieldIssue } from './model';
 import { answerCall, type CallOutcome, type ReceivedBody } from './calls';
+import {
+  answerCashierQuery,
+  CashierBook,
+  FIND_BY_TP_ORDER_ID,
+  paymentIssues,
+  type KnownPayment,
+} from './cashier';
 import { defaultFaults, faultSnapshot, parseFaultPatch, type FaultSettings } from './faults';
 import { answerTokenRequest, OAUTH_TOKEN_PATH, type OAuthClient } from './oauth';
 import { methodNotAllowed, unknownPath, type Answer } from './replies';
@@ -28,7 +35,7 @@ export interface RequestLogEntry {
   seq: number;
   method: string;
   path: string;
-  call?: CallName | 'oauth/token';
+  call?: CallName | 'oauth/token' | 'pay/findByTpOrderId';
   /** client_secret is recorded as '***' */
   query: Record<string, string>;
   /** the parsed JSON, the raw text when it is not JSON, null when empty */
@@ -58,7 +65,13 @@ export interface LocalOrderCenter {
   clearRequests(): void;
   orders(): StoredOrder[];
   order(resourceId: string, openId?: string, bizAppId?: string): StoredOrder | undefined;
-  /** forgets orders, requests and faults; tokens stay */
+  /**
+   * Tells the local cashier of a payment (paid unless status 1): its query (findByTpOrderId) answers
+   * from these, whether or not the payment's notify was ever posted. Refuses a bad one naming the field.
+   */
+  recordPayment(payment: Partial<KnownPayment> & { tpOrderId: string; totalMoney: number }): KnownPayment;
+  payments(): KnownPayment[];
+  /** forgets orders, payments, requests and faults; tokens stay */
   reset(): void;
 }
 
@@ -139,6 +152,7 @@ class LocalOrderCenterServer implements LocalOrderCenter {
   private address = '';
   private stopping?: Promise<void>;
   private readonly store = new OrderStore();
+  private readonly cashier = new CashierBook();
   private readonly tokens: TokenRegistry;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly server: Server;
@@ -212,8 +226,19 @@ class LocalOrderCenterServer implements LocalOrderCenter {
     return this.store.find(resourceId, openId, bizAppId);
   }
 
+  recordPayment(payment: Partial<KnownPayment> & { tpOrderId: string; totalMoney: number }): KnownPayment {
+    const issues = paymentIssues(payment);
+    if (issues.length > 0) throw new InvalidOptionsError(issues, 'invalid cashier payment');
+    return this.cashier.record(payment, this.now());
+  }
+
+  payments(): KnownPayment[] {
+    return this.cashier.all();
+  }
+
   reset(): void {
     this.store.clear();
+    this.cashier.clear();
     this.clearRequests();
     this.resetFaults();
   }
@@ -263,6 +288,15 @@ class LocalOrderCenterServer implements LocalOrderCenter {
       const request = { call, query: url.searchParams, body: received, receivedAt };
       return { call, outcome: answerCall(request, deps) };
     }
+    if (url.pathname === FIND_BY_TP_ORDER_ID) {
+      const call = 'pay/findByTpOrderId';
+      if (method !== 'GET')
+        return { call, outcome: { hang: false, answer: methodNotAllowed(method, 'GET') } };
+      return {
+        call,
+        outcome: { hang: false, answer: answerCashierQuery(url.searchParams, this.tokens, this.cashier) },
+      };
+    }
     if (url.pathname === OAUTH_TOKEN_PATH) {
       const oauth = 'oauth/token';
       if (method !== 'GET' && method !== 'POST') {
@@ -303,6 +337,9 @@ class LocalOrderCenterServer implements LocalOrderCenter {
         return only('GET', () => ({ status: 200, body: this.orders() }));
       case '/requests':
         return only('GET', () => ({ status: 200, body: this.requests }));
+      case '/__cashier/payments':
+        if (method === 'GET') return { status: 200, body: this.payments() };
+        return only('POST', () => this.postPayment(raw));
       case '/__faults':
         return only('POST', () => this.patchFaults(raw));
       case '/__reset':
@@ -313,6 +350,15 @@ class LocalOrderCenterServer implements LocalOrderCenter {
       default:
         return undefined;
     }
+  }
+
+  private postPayment(raw: string): Answer {
+    const body = receivedBody(raw);
+    if (!body.json) return controlError(400, 'invalid_json', 'the body must be a JSON object: a payment');
+    const issues = paymentIssues(body.value);
+    if (issues.length > 0) return controlError(400, 'invalid_payment', 'invalid cashier payment', issues);
+    const payment = body.value as Partial<KnownPayment> & { tpOrderId: string; totalMoney: number };
+    return { status: 200, body: this.cashier.record(payment, this.now()) };
   }
 
   private patchFaults(raw: string): Answer {

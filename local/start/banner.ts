@@ -42,6 +42,9 @@ export function startBanner(input: BannerInput): string {
     `                       (${input.files.env}: this run's endpoints and dummy credentials, for stage local only)`,
     `  DynamoDB (dynalite)  ${urls.dynamo}   table ${input.tableName}`,
     `  SSM stand-in         ${urls.ssm}`,
+    `  Cashier              npm run cashier -- pay <orderId> <amount> [--drop-notify]   the buyer pays; --drop-notify loses the notify,`,
+    `                       and reconcile asks the cashier (findByTpOrderId) once the order is PAYMENT_CHECK_AFTER_MINUTES old`,
+    `                       ${urls.orderCenter}/__cashier/payments: the payments the local cashier knows`,
     '',
     `  Schedules (serverless-offline): reconcile ${every} (${RECONCILE_MINUTES_ENV}), rotateToken daily at 00:00.`,
     input.verbose

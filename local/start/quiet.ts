@@ -70,6 +70,7 @@ export function startedLine(entry: Json): string {
 function workerDidSomething(entry: Json): boolean {
   return (
     entry.stoppedEarly === true ||
+    count((entry.paymentChecks ?? {}) as Json, 'asked') > 0 ||
     Object.entries(entry).some(
       ([key, value]) => key !== 'shard' && key !== 'durationMs' && typeof value === 'number' && value > 0,
     )
@@ -86,6 +87,11 @@ export function reconcileLine(entry: Json): string {
     typeof entry.durationMs === 'number' ? `${entry.durationMs} ms` : undefined,
     entry.stoppedEarly === true ? 'stopped early: out of time' : undefined,
   ].filter((part) => part !== undefined);
+  // The payment check (docs/contract.md section 5c): how many unpaid orders the cashier was asked about.
+  const checks = (entry.paymentChecks ?? {}) as Json;
+  if (count(checks, 'asked') > 0) {
+    rest.push(`asked the cashier ${count(checks, 'asked')}, found paid ${count(checks, 'paid')}`);
+  }
   const which = typeof entry.shard === 'number' ? ` shard ${entry.shard}` : '';
   return `${clockOf(entry)}reconcile${which}: ${head}${rest.length > 0 ? `; ${rest.join(', ')}` : ''}${
     tail.length > 0 ? ` (${tail.join(', ')})` : ''

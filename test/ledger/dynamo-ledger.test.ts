@@ -67,8 +67,16 @@ describe('the table', () => {
       ],
       { ProjectionType: 'INCLUDE', NonKeyAttributes: ['attempts', 'lastError'] },
     ]);
+    expect(indexes).toContainEqual([
+      'byPaymentCheck',
+      [
+        { AttributeName: 'checkShard', KeyType: 'HASH' },
+        { AttributeName: 'checkDueAt', KeyType: 'RANGE' },
+      ],
+      { ProjectionType: 'KEYS_ONLY' },
+    ]);
     // The first release's index stays declared (read only) until a later release drops it.
-    expect(indexes?.map(([name]) => name)).toEqual(['byQueueShard', 'bySyncQueue']);
+    expect(indexes?.map(([name]) => name)).toEqual(['byQueueShard', 'bySyncQueue', 'byPaymentCheck']);
   });
 });
 

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Fact } from '../../lib/events/types';
-import { canonicalJson, factFingerprint } from '../../lib/ledger/fingerprint';
+import { cashierQueryFact } from '../../lib/events/cashier-query';
+import { canonicalJson, factFingerprint, legacyFactFingerprint } from '../../lib/ledger/fingerprint';
 import { snapshot } from '../helpers/facts';
 
 describe('canonicalJson', () => {
@@ -68,8 +70,47 @@ describe('factFingerprint', () => {
       { ...cashier, cashier: { ...cashier.cashier!, totalMoney: 2391 } },
       false,
     ],
+    [
+      'the same payment with another payTime: equal (the query tells none)',
+      cashier,
+      {
+        ...cashier,
+        payment: { ...cashier.payment!, paidAt: 1 },
+        cashier: { ...cashier.cashier!, payTime: 1 },
+      },
+      true,
+    ],
+    [
+      "the cashier query's fact of that payment: equal, so a later notify is its duplicate (CONTRACT 5c)",
+      cashier,
+      cashierQueryFact(
+        { tpOrderId: 'o-1', orderId: '800', totalMoney: 2390, payMoney: 2390, userId: 'u', dealId: 'd' },
+        1764399999,
+      ),
+      true,
+    ],
+    [
+      "the query's fact of another amount: different",
+      cashier,
+      cashierQueryFact(
+        { tpOrderId: 'o-1', orderId: '800', totalMoney: 1, payMoney: 1, userId: 'u', dealId: 'd' },
+        1764399999,
+      ),
+      false,
+    ],
   ])('%s', (_name, a, b, equal) => {
     expect(factFingerprint(a) === factFingerprint(b)).toBe(equal);
+  });
+
+  it("keeps the release before's fingerprint of a cashier fact, so its retries stay duplicates", () => {
+    // Prepare: what that release stored (times included), and a merchant fact (never had another)
+    const { occurredAt: _o, ...rest } = cashier;
+    const stored = createHash('sha256').update(canonicalJson(rest)).digest('base64url');
+
+    // Act & Assess
+    expect(legacyFactFingerprint(cashier)).toBe(stored);
+    expect(factFingerprint(cashier)).not.toBe(stored);
+    expect(legacyFactFingerprint(merchant)).toBeUndefined();
   });
 
   it('is a sha256 in base64url', () => {

@@ -51,6 +51,7 @@ describe('startBanner', () => {
       `env $(cat .local/env) npx serverless invoke local -f reconcile --stage local --region us-east-1 --data '{"report":true}'`,
     ],
     ['curl that shows a refused connection', 'curl -sS -X POST'],
+    ['how to lose a payment notify', 'npm run cashier -- pay <orderId> <amount> [--drop-notify]'],
   ])('shows %s', (_what, text) => {
     expect(banner).toContain(text);
   });

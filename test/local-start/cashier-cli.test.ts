@@ -21,13 +21,34 @@ describe('npm run cashier: its arguments', () => {
     expect(callback.fields).toMatchObject(fields);
   });
 
+  it('pays an order: the local cashier keeps the payment, and posts its notify unless told to drop it', () => {
+    // Act
+    const posted = parseCashierArgs(['pay', '1001', '2390']);
+    const dropped = parseCashierArgs(['pay', '1001', '2390', '--drop-notify']);
+
+    // Assess
+    expect(posted.path).toBe('/baidu/payment-notify');
+    expect(posted.fields).toMatchObject({ tpOrderId: '1001', totalMoney: '2390', status: '2' });
+    expect(posted.payment).toEqual({
+      tpOrderId: '1001',
+      orderId: posted.fields.orderId,
+      totalMoney: 2390,
+    });
+    expect(posted.payment?.orderId).toMatch(/^\d+$/); // an int64 at Baidu
+    expect(posted.dropNotify).toBe(false);
+    expect(dropped.dropNotify).toBe(true);
+    expect(dropped.payment).toEqual(posted.payment);
+  });
+
   it('leaves applyRefundMoney out when not given, as older callers do', () => {
     expect(parseCashierArgs(['audit', '1001', 'rb-1']).fields).not.toHaveProperty('applyRefundMoney');
   });
 
   it.each([
     [[], ['command', 'orderId', 'refundBatchId']],
-    [['pay', '1001', 'rb-1'], ['command']],
+    [['pay', '1001', 'rb-1'], ['amount']],
+    [['pay', '1001'], ['amount']],
+    [['collect', '1001', 'rb-1'], ['command']],
     [['audit', '1001', 'rb-1', '4.50'], ['applyRefundMoney']],
     [['refund', '1001', 'rb-1'], ['outcome']],
     [

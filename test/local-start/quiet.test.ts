@@ -185,6 +185,16 @@ describe('the scheduled run since issue 13: a coordinator and a worker per shard
       '03:42:00 reconcile shard 3: 2 due, 2 pushed, 2 confirmed (12 ms)',
     ],
     [
+      'a worker that asked the cashier about unpaid orders (the payment check)',
+      { ...idle, paymentChecks: { queries: 2, asked: 2, paid: 1, unpaid: 1, failed: 0 } },
+      '03:42:00 reconcile shard 3: 0 due, 0 pushed, 0 confirmed; asked the cashier 2, found paid 1 (12 ms)',
+    ],
+    [
+      'a worker whose payment check had nothing due: not shown',
+      { ...idle, paymentChecks: { queries: 0, asked: 0, paid: 0 } },
+      undefined,
+    ],
+    [
       'a worker that ran out of time with nothing counted',
       { ...idle, stoppedEarly: true },
       '03:42:00 reconcile shard 3: 0 due, 0 pushed, 0 confirmed (12 ms, stopped early: out of time)',
