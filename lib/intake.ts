@@ -1,7 +1,7 @@
 import { computeOrderAmount } from './events/amount';
 import type { Fact } from './events/types';
 import { EventIdConflictError, type LedgerItem, type RecordResult, type SyncState } from './ledger/types';
-import { checkOrderOwner } from './order-owner';
+import { OrderOwnerChangedError } from './order-owner';
 import { canonicalFacts, latestSnapshot } from './projection/facts';
 import type { Service } from './service';
 import { pushOrder, type PushOutcome } from './sync/push';
@@ -54,18 +54,23 @@ function checkPaymentAgainstLedger(item: LedgerItem, fact: Fact): void {
 /**
  * Duplicates first: an eventId already on the order is decided by what was recorded under it (the
  * ledger compares the content), never by a check against what arrived since. A retried payment stays a
- * duplicate after a snapshot that changed the amount; only a new one is checked.
+ * duplicate after a snapshot that changed the amount; only a new one is checked. The owner check needs
+ * no read: it is a condition of the ledger's write, which decides duplicates before it.
  */
-async function recordChecked(service: Service, fact: Fact): Promise<RecordResult> {
-  // The checks against what is recorded read the order only when the fact needs them.
-  if (fact.order || checkedAgainstLedger(fact)) {
+async function recordChecked(
+  service: Service,
+  fact: Fact,
+): Promise<Exclude<RecordResult, { outcome: 'owner-conflict' }>> {
+  // Only a merchant payment with an amount reads the order first, for the snapshot it is checked against.
+  if (checkedAgainstLedger(fact)) {
     const item = await service.ledger.get(fact.orderId);
     if (item && !item.facts.some((recorded) => recorded.eventId === fact.eventId)) {
-      if (checkedAgainstLedger(fact)) checkPaymentAgainstLedger(item, fact);
-      checkOrderOwner(item, fact);
+      checkPaymentAgainstLedger(item, fact);
     }
   }
-  return service.ledger.recordFact(fact);
+  const recorded = await service.ledger.recordFact(fact);
+  if (recorded.outcome === 'owner-conflict') throw new OrderOwnerChangedError(fact.orderId, recorded.owner);
+  return recorded;
 }
 
 /**

@@ -363,6 +363,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         if (fact.order) {
           set.push('openId = :openId');
           values[':openId'] = fact.order.openId;
+          // The order's owner is fixed by its first snapshot (CONTRACT section 3): checked by the write itself,
+          // so two snapshots of a new order racing with two users cannot both be recorded.
+          condition += ' AND (attribute_not_exists(openId) OR openId = :openId)';
         }
         // Marks the orders Baidu's refund audit asked about, so the operator's report can find them.
         if (fact.kind === 'refund-audit') set.push('refundAuditAt = :at');
@@ -401,19 +404,28 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
         return { outcome: 'recorded', nextAttemptAt: written.nextAttemptAt };
       }
 
-      /** The eventId is taken: the same content is a duplicate, other content a conflict. */
+      /**
+       * Why a write was refused. The eventId is taken: the same content is a duplicate, other content a
+       * conflict (decided first, so an exact re-delivery is never refused). Else a snapshot naming another
+       * user than the order's is an owner conflict.
+       */
       async function repeated(): Promise<RecordResult | undefined> {
         const out = await doc.send(
           new GetCommand({
             TableName: table,
             Key: { orderId: fact.orderId },
-            ProjectionExpression: '#f, syncState',
+            ProjectionExpression: '#f, syncState, openId',
             ExpressionAttributeNames: { '#f': names['#f'] },
             ConsistentRead: true,
           }),
         );
         const entry = out.Item?.[names['#f']] as FactEntry | undefined;
-        if (entry === undefined) return undefined;
+        const owner = out.Item?.openId as string | undefined;
+        if (entry === undefined) {
+          return fact.order && owner !== undefined && owner !== fact.order.openId
+            ? { outcome: 'owner-conflict', owner }
+            : undefined;
+        }
         const recordedFingerprint = storedFingerprint(entry);
         const syncState = (out.Item?.syncState as SyncState | undefined) ?? 'pending';
         const same =

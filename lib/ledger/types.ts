@@ -74,11 +74,14 @@ export interface QueueEntry {
  * duplicate: its eventId was recorded with the same content; nothing changed. conflict: its eventId was
  * recorded with other content (the fingerprints differ); nothing changed. A repeat says where the order's
  * sync stands, read with the fact it repeats (the caller answers with it, and need not read again).
+ * owner-conflict: a new fact whose snapshot names another user than `owner`, the openId the order's
+ * snapshots were recorded with (CONTRACT section 3); nothing changed.
  */
 export type RecordResult =
   | { outcome: 'recorded'; nextAttemptAt: number }
   | { outcome: 'duplicate'; syncState: SyncState }
-  | { outcome: 'conflict'; syncState: SyncState; recordedFingerprint: string; fingerprint: string };
+  | { outcome: 'conflict'; syncState: SyncState; recordedFingerprint: string; fingerprint: string }
+  | { outcome: 'owner-conflict'; owner: string };
 
 /** How a push ends, written together with the lease release. */
 export interface PushEnd {
@@ -134,7 +137,8 @@ export interface QueueQuery {
 export interface Ledger {
   /**
    * Records a new fact (one conditional write; a second when its snapshot turns out superseded). An
-   * eventId already recorded changes nothing: the result says whether its content was the same.
+   * eventId already recorded changes nothing: the result says whether its content was the same. Nor does
+   * a snapshot naming another user than the order's (the write's own condition: no read before it).
    */
   recordFact(fact: Fact): Promise<RecordResult>;
   /** Keeps a conflicting repeat on the order for a person (once per eventId and content). */

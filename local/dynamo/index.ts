@@ -1,5 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import dynalite from 'dynalite';
@@ -63,12 +64,22 @@ export function ledgerTableDefinition(tableName: string, file = SERVERLESS_YML):
 export interface LocalDynamo {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
+  /** requests served so far, by DynamoDB operation (GetItem, UpdateItem...): what the bench counts per request */
+  calls(): Record<string, number>;
   stop(): Promise<void>;
 }
 
 /** dynalite (in memory) on 127.0.0.1, with a client that points at it. */
 export async function startLocalDynamo(options: { port?: number; host?: string } = {}): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const calls: Record<string, number> = {};
+  server.on('request', (req: IncomingMessage) => {
+    // X-Amz-Target: DynamoDB_20120810.<Operation>
+    const target = req.headers['x-amz-target'];
+    if (typeof target !== 'string') return;
+    const operation = target.slice(target.indexOf('.') + 1);
+    calls[operation] = (calls[operation] ?? 0) + 1;
+  });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -85,6 +96,7 @@ export async function startLocalDynamo(options: { port?: number; host?: string }
   return {
     endpoint,
     client,
+    calls: () => ({ ...calls }),
     async stop() {
       client.destroy();
       await new Promise<void>((resolve, reject) =>

@@ -222,6 +222,23 @@ const GUARDS: GuardCase[] = [
       expect(after).toMatchObject({ snapshotEventId: late.eventId, snapshot: late.order });
     },
   },
+  // recordFact with a snapshot: attribute_not_exists(openId) OR openId = :openId
+  {
+    write: 'recordFact (snapshot)',
+    guard: 'openId = :openId',
+    fails: "another user's snapshot recorded first (the order's owner)",
+    given: async (orderId) => {
+      await ledger.recordFact(shipped(orderId));
+      return 1;
+    },
+    breach: (orderId) =>
+      ledger.recordFact(
+        fact({ orderId, eventId: `${orderId}:other`, occurredAt: 90, order: snapshot({ openId: 'user-b' }) }),
+      ),
+    act: (orderId) => ledger.recordFact(placed(orderId)),
+    refused: { returned: { outcome: 'owner-conflict', owner: 'user-b' } },
+    granted: RECORDED,
+  },
   // the archive: version = :version
   {
     write: 'archive (inside recordFact)',
