@@ -335,7 +335,9 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
        * item now holds whole and when the order is due, or undefined if the condition failed.
        *
        * A new fact makes the order due, but never sooner than a backoff it is in (nextAttemptAt and
-       * attempts are kept when set: a synced or failed order's nextAttemptAt is already past). The index
+       * attempts are kept when set: a synced or failed order's nextAttemptAt is already past). An order
+       * that had given up (failed or dead) starts a fresh count: the new fact is a new reason to push, and
+       * a dead order's exhausted count would kill it again at its first transient failure. The index
        * entry (`<state>#<shard>`, nextAttemptAt) changes only when the order enters the queue: nothing in
        * it changes on every write, so a busy order does not rewrite its index partition.
        */
@@ -385,15 +387,36 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
             ConditionExpression: condition,
             ExpressionAttributeNames: writeNames,
             ExpressionAttributeValues: values,
-            ReturnValues: 'UPDATED_NEW',
+            ReturnValues: 'UPDATED_OLD',
           });
-          return {
-            live: Number(attributes?.[LIVE_FACTS] ?? 0),
-            nextAttemptAt: Number(attributes?.nextAttemptAt ?? at),
-          };
+          const live = Number(attributes?.[LIVE_FACTS] ?? 0) + 1;
+          const was = attributes?.syncState as SyncState | undefined;
+          if (was === 'failed' || was === 'dead') {
+            await freshCount(Number(attributes?.version ?? 0) + 1);
+            return { live, nextAttemptAt: at };
+          }
+          return { live, nextAttemptAt: Number(attributes?.nextAttemptAt ?? at) };
         } catch (err) {
           if (isConditionFailure(err)) return undefined;
           throw err;
+        }
+      }
+
+      /**
+       * The order had given up and this fact brought it back: no attempts spent, due now. Only if nothing
+       * moved since (same version, not leased); else whoever moved it decided its count.
+       */
+      async function freshCount(version: number): Promise<void> {
+        try {
+          await update({
+            Key: { orderId: fact.orderId },
+            UpdateExpression: 'SET attempts = :zero, nextAttemptAt = :at',
+            ConditionExpression:
+              'version = :version AND syncState = :pending AND attribute_not_exists(leaseOwner)',
+            ExpressionAttributeValues: { ':zero': 0, ':at': at, ':version': version, ':pending': 'pending' },
+          });
+        } catch (err) {
+          if (!isConditionFailure(err)) throw err;
         }
       }
 

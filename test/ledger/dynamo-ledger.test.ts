@@ -151,29 +151,39 @@ describe('recordFact', () => {
     expect(item?.version).toBe(1);
   });
 
-  it('puts a failed or dead order back in the pending queue when a new fact comes', async () => {
-    // Prepare
-    const orderId = uniqueId('o');
-    const first = await record(fact({ orderId }));
-    await ledger.acquireLease(orderId, 'me', clock + 1000);
-    await ledger.finishPush(orderId, 'me', first.version, {
-      syncState: 'failed',
-      attempts: 1,
-      nextAttemptAt: clock,
-      lastError: { kind: 'permanent', message: 'errno 2002', at: clock },
-    });
+  it.each([
+    ['failed', 1, { kind: 'permanent' as const, message: 'errno 2002' }],
+    ['dead', 12, { kind: 'transient' as const, message: 'HTTP 503' }],
+  ] as const)(
+    'puts a %s order back in the pending queue when a new fact comes, due now with a fresh count',
+    async (syncState, attempts, error) => {
+      // Prepare: the order gave up a minute ago
+      const orderId = uniqueId('o');
+      const first = await record(fact({ orderId }));
+      await ledger.acquireLease(orderId, 'me', clock + 1000);
+      await ledger.finishPush(orderId, 'me', first.version, {
+        syncState,
+        attempts,
+        nextAttemptAt: clock,
+        lastError: { ...error, at: clock },
+      });
 
-    // Act
-    await ledger.recordFact(fact({ orderId, kind: 'shipped' }));
+      // Act
+      clock += 60_000;
+      const recorded = await ledger.recordFact(fact({ orderId, kind: 'shipped' }));
 
-    // Assess: due now (a failed order's nextAttemptAt is past), the count of failures kept
-    expect(await ledger.get(orderId)).toMatchObject({
-      syncState: 'pending',
-      attempts: 1,
-      nextAttemptAt: clock,
-      lastError: undefined,
-    });
-  });
+      // Assess: a dead order's spent count would kill it again at its first transient failure
+      expect(recorded).toEqual({ outcome: 'recorded', nextAttemptAt: clock });
+      expect(await ledger.get(orderId)).toMatchObject({
+        syncState: 'pending',
+        attempts: 0,
+        nextAttemptAt: clock,
+        lastError: undefined,
+      });
+      const due = await ledger.queryQueue('pending', { dueBy: clock, limit: 1000 });
+      expect(due.entries.map((e) => e.orderId)).toContain(orderId);
+    },
+  );
 
   it('does not skip a transient backoff: a new fact leaves the next attempt time and the attempts', async () => {
     // Prepare: an order backing off after two transient failures, due in a minute
