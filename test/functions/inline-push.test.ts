@@ -6,6 +6,7 @@ import type { EventService } from '../../lib/service';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
 
 import { orderEvents } from '../http/helpers';
 
@@ -25,8 +26,8 @@ afterAll(async () => {
 beforeEach(() => {
   // a fresh instance: its inline pushes have not failed yet
   service = stack.serviceWith({});
-  orderPlaced = stack.handlerOf(orderPlacedTriggers, service);
-  shipped = stack.handlerOf(shippedTriggers, service);
+  orderPlaced = wired(orderPlacedTriggers, service);
+  shipped = wired(shippedTriggers, service);
   stack.orderCenter.reset();
 });
 

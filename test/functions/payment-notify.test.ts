@@ -10,6 +10,7 @@ import { handler as shipped } from '../../functions/shipped';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
 import {
   callHttp,
   captureLogs,
@@ -152,10 +153,7 @@ describe('POST /baidu/payment-notify', () => {
     // paymentSucceeded wired to a service of this shop's dealId
     let dealBound: LifecycleHandler;
     beforeAll(() => {
-      dealBound = stack.handlerOf(
-        paymentSucceededTriggers,
-        stack.serviceWith({ cashierDealId: '470193086' }),
-      );
+      dealBound = wired(paymentSucceededTriggers, stack.serviceWith({ cashierDealId: '470193086' }));
     });
 
     it("a validly signed notify of another shop's deal pays nothing, and is an anomaly", async () => {

@@ -11,6 +11,7 @@ import { refundAuditFields, refundResultFields, signedNotifyForm } from '../../l
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
 import { callHttp, captureLogs, httpEvent, orderEvents } from '../http/helpers';
 
 // Baidu cashier's refund audit and refund result (docs/contract.md section 5b), end to end: the functions over
@@ -260,7 +261,7 @@ describe('POST /baidu/refund-audit and /baidu/refund-notify (policy match, the d
 describe('POST /baidu/refund-audit under REFUND_AUDIT_POLICY=approve and manual', () => {
   /** refundRequested wired to a service that answers audits under the policy */
   const withPolicy = (policy: RefundAuditPolicy): LifecycleHandler =>
-    stack.handlerOf(refundRequestedTriggers, stack.serviceWith({ refundAuditPolicy: policy }));
+    wired(refundRequestedTriggers, stack.serviceWith({ refundAuditPolicy: policy }));
 
   it('approve: approves any amount within the rest, with no merchant refund, and rejects beyond it', async () => {
     // Prepare

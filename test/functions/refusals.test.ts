@@ -10,6 +10,7 @@ import { handler as shipped } from '../../functions/shipped';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
 import {
   callHttp,
   captureLogs,
@@ -308,12 +309,12 @@ describe('a merchant event refused over direct invoke', () => {
     const orderId = uniqueId('invoke-down');
     const event = orderEvents(orderId)['order-placed']();
     const ledger = stack.service.ledger;
-    const wired = stack.handlerOf(orderPlacedTriggers);
+    const placeOrder = wired(orderPlacedTriggers, stack.service);
     const recordFact = jest
       .spyOn(ledger, 'recordFact')
       .mockRejectedValueOnce(new LedgerUnavailableError('down'));
     try {
-      await expect(wired(event, lambdaContext('orderPlaced'))).rejects.toThrow(LedgerUnavailableError);
+      await expect(placeOrder(event, lambdaContext('orderPlaced'))).rejects.toThrow(LedgerUnavailableError);
     } finally {
       recordFact.mockRestore();
     }

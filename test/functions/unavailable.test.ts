@@ -13,6 +13,7 @@ import { triggers as paymentSucceededTriggers } from '../../functions/paymentSuc
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
 import {
   callHttp,
   captureLogs,
@@ -40,8 +41,8 @@ afterAll(async () => {
 const wiredWith = (changes: Partial<Config>, clients: ServiceOverrides = {}) => {
   const service = stack.serviceWith(changes, clients);
   return {
-    orderPlaced: stack.handlerOf(orderPlacedTriggers, service),
-    paymentSucceeded: stack.handlerOf(paymentSucceededTriggers, service),
+    orderPlaced: wired(orderPlacedTriggers, service),
+    paymentSucceeded: wired(paymentSucceededTriggers, service),
   };
 };
 

@@ -1,30 +1,19 @@
 import { loadConfig, type Config } from '../../lib/config';
-import { lifecycleHandler, type LifecycleHandler, type LifecycleTriggers } from '../../lib/http';
 import { resetParameterStore } from '../../lib/parameter-store';
-import {
-  createEventService,
-  type EventService,
-  type ServiceOverrides,
-  type ServiceSource,
-} from '../../lib/service';
+import { createEventService, type EventService, type ServiceOverrides } from '../../lib/service';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { createLocalSsmClient } from '../../local/ssm';
 
 export interface StackForHandlers extends LocalStack {
   /** an event function's service, built for this stack (the ledger and the secrets the handlers use) */
   service: EventService;
-  /** a service built for this stack with some settings changed (a missing table, a policy, a dealId) */
+  /** a service built for this stack with some settings (or clients) changed: a missing table, a policy */
   serviceWith(changes: Partial<Config>, clients?: ServiceOverrides): EventService;
-  /** a function's triggers wired to a service of the test's own, as its function file wires the container's */
-  handlerOf(
-    triggers: (service: ServiceSource<EventService>) => LifecycleTriggers,
-    service?: EventService,
-  ): LifecycleHandler;
   stopAndRestore(): Promise<void>;
 }
 
 /**
- * Starts a local stack. Tests build what they call from `service` / `serviceWith` / `handlerOf`. The
+ * Starts a local stack. Tests build what they call from `service` / `serviceWith` (test/helpers/wired). The
  * function files' own handlers (what a deploy runs) read their configuration from the environment on
  * first use, so this also points the environment at the stack while it runs; stopAndRestore() stops the
  * stack and restores the environment.
@@ -43,7 +32,6 @@ export async function startStackForHandlers(options: LocalStackOptions = {}): Pr
     ...stack,
     service,
     serviceWith,
-    handlerOf: (triggers, wired = service) => lifecycleHandler(triggers(() => wired)),
     async stopAndRestore() {
       resetParameterStore();
       for (const [key, value] of Object.entries(saved)) {

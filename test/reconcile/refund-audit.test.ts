@@ -9,6 +9,7 @@ import { refundAuditFields, signedNotifyForm } from '../../local/cashier';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
 import { callHttp, captureLogs, httpEvent, orderEvents } from '../http/helpers';
 
 // The operator's side of the refund audit (docs/contract.md section 5b): `{"refundAudit":{...}}` and the report.
@@ -55,7 +56,7 @@ describe('{"refundAudit":{...}} under REFUND_AUDIT_POLICY=manual, and {"report":
   beforeAll(async () => {
     stack = await startStackForHandlers();
     const manual = stack.serviceWith({ refundAuditPolicy: 'manual' });
-    refundRequested = stack.handlerOf(refundRequestedTriggers, manual);
+    refundRequested = wired(refundRequestedTriggers, manual);
     reconcile = reconcileHandler(() => manual);
     logs = captureLogs();
   });
