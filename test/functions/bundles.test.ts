@@ -102,7 +102,12 @@ describe('what each function bundle holds', () => {
       'paymentSucceeded',
     ],
     // the event functions' wiring (createEventService) reads it; reconcile's (createService) does not
-    ['the cashier key loader', 'lib/events/cashier-key.ts', ['reconcile', 'rotateToken'], 'paymentSucceeded'],
+    [
+      'the cashier key loader',
+      'lib/events/cashier-key.ts',
+      ['reconcile', 'reconcileWorker', 'rotateToken'],
+      'paymentSucceeded',
+    ],
     [
       'the cashier notify parsing',
       'lib/events/cashier-notify.ts',

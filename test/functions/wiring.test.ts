@@ -41,17 +41,21 @@ describe('containerService', () => {
 });
 
 describe('a function file', () => {
-  it.each(['orderPlaced', 'paymentSucceeded', 'refundRequested', 'refundUpdated', 'reconcile'])(
-    '%s loads with no configuration at all: it is read on the first request',
-    (name) => {
-      process.env = { PATH: saved.PATH };
-      jest.isolateModules(() => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load of the module, as a cold container does
-        const loaded = require(`../../functions/${name}`) as { handler: unknown };
-        expect(typeof loaded.handler).toBe('function');
-      });
-    },
-  );
+  it.each([
+    'orderPlaced',
+    'paymentSucceeded',
+    'refundRequested',
+    'refundUpdated',
+    'reconcile',
+    'reconcileWorker',
+  ])('%s loads with no configuration at all: it is read on the first request', (name) => {
+    process.env = { PATH: saved.PATH };
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load of the module, as a cold container does
+      const loaded = require(`../../functions/${name}`) as { handler: unknown };
+      expect(typeof loaded.handler).toBe('function');
+    });
+  });
 });
 
 describe('what each function is wired with', () => {
