@@ -65,6 +65,7 @@ describe('what each function is wired with', () => {
     expect(Object.keys(createService(config)).sort()).toEqual([
       'client',
       'config',
+      'inlineBreaker',
       'ledger',
       'ssm',
       'sync',
@@ -77,6 +78,7 @@ describe('what each function is wired with', () => {
       'cashierPublicKey',
       'client',
       'config',
+      'inlineBreaker',
       'ledger',
       'ssm',
       'sync',
