@@ -63,6 +63,7 @@ describe('what each function is wired with', () => {
 
   it("reconcile's service holds the push and no request secret", () => {
     expect(Object.keys(createService(config)).sort()).toEqual([
+      'cashier',
       'client',
       'config',
       'inlineBreaker',
@@ -75,6 +76,7 @@ describe('what each function is wired with', () => {
 
   it("an event function's service adds the webhook secret and the cashier key, read on first use", () => {
     expect(Object.keys(createEventService(config)).sort()).toEqual([
+      'cashier',
       'cashierPublicKey',
       'client',
       'config',
