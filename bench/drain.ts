@@ -6,7 +6,8 @@ import type { Ledger } from '../lib/ledger/types';
 import { queueKeyOf } from '../lib/ledger/shard';
 import { createOrderCenterClient } from '../lib/order-center/client';
 import { runReconcile, type ReconcileSummary } from '../lib/reconcile';
-import { getService } from '../lib/service';
+import { loadConfig } from '../lib/config';
+import { createService } from '../lib/service';
 import { foldKey, toStoredFact } from '../lib/ledger/stored-fact';
 import { createLedgerTable } from '../local/dynamo';
 import type { startStackForHandlers } from '../test/helpers/stack';
@@ -171,7 +172,8 @@ async function drain(
 ): Promise<DrainRun> {
   const table = `bench-drain-${label}-${Date.now()}`;
   await createLedgerTable(dynamo.client, table);
-  const service = getService('reconcile');
+  // as reconcile's worker wires it (the environment points at the stack)
+  const service = createService(loadConfig(), { role: 'reconcile' });
   const doc = DynamoDBDocumentClient.from(dynamo.client, {
     marshallOptions: { removeUndefinedValues: true },
   });

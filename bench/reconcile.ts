@@ -1,7 +1,8 @@
 import type { Fact } from '../lib/events/types';
 import type { Ledger } from '../lib/ledger/types';
 import { runReconcile, type ReconcileSummary } from '../lib/reconcile';
-import { getService, resetService } from '../lib/service';
+import { loadConfig } from '../lib/config';
+import { createService, type Service } from '../lib/service';
 import { pushOrder, type SyncDependencies } from '../lib/sync/push';
 import { createLedgerTable } from '../local/dynamo';
 import { mismatches } from '../test/helpers/convergence';
@@ -81,25 +82,21 @@ function orders(prefix: string, users: number, perUser: number, shapeOf: (i: num
 let tables = 0;
 
 /** A fresh ledger table, and the service (as the reconcile function wires it) pointed at it. */
-async function freshLedger(stack: Stack): Promise<ReturnType<typeof getService>> {
+async function freshLedger(stack: Stack): Promise<Service> {
   tables += 1;
-  process.env.LEDGER_TABLE = `bench-reconcile-${Date.now()}-${tables}`;
-  await createLedgerTable(stack.dynamo.client, process.env.LEDGER_TABLE);
-  resetService();
-  return getService();
+  const ledgerTable = `bench-reconcile-${Date.now()}-${tables}`;
+  await createLedgerTable(stack.dynamo.client, ledgerTable);
+  return createService({ ...loadConfig(), ledgerTable });
 }
 
-async function record(service: ReturnType<typeof getService>, facts: readonly Fact[]): Promise<void> {
+async function record(service: Service, facts: readonly Fact[]): Promise<void> {
   for (let i = 0; i < facts.length; i += 32) {
     await Promise.all(facts.slice(i, i + 32).map((fact) => service.ledger.recordFact(fact)));
   }
 }
 
 /** Pushes the acknowledged part of every order, at no latency, until nothing is due. */
-async function acknowledge(
-  service: ReturnType<typeof getService>,
-  list: readonly BenchOrder[],
-): Promise<void> {
+async function acknowledge(service: Service, list: readonly BenchOrder[]): Promise<void> {
   await record(
     service,
     list.flatMap((o) => o.acknowledged),

@@ -1,5 +1,11 @@
 import type { MerchantEventType } from '../lib/events';
-import { lifecycleHandler, merchantEventInvoke, merchantEventRoute, type RouteTable } from '../lib/http';
+import { eventService, type EventService, type ServiceSource } from '../lib/service';
+import {
+  lifecycleHandler,
+  merchantEventInvoke,
+  merchantEventRoute,
+  type LifecycleTriggers,
+} from '../lib/http';
 
 /**
  * orderClosed.
@@ -12,8 +18,12 @@ import { lifecycleHandler, merchantEventInvoke, merchantEventRoute, type RouteTa
  */
 const TYPE: MerchantEventType = 'order-closed';
 
-export const routes: RouteTable = {
-  'POST /events/order-closed': merchantEventRoute(TYPE),
-};
+/** The function's triggers, wired to the service they use: the container's below, or a test's own. */
+export const triggers = (service: ServiceSource<EventService>): LifecycleTriggers => ({
+  routes: {
+    'POST /events/order-closed': merchantEventRoute(TYPE, service),
+  },
+  invoke: merchantEventInvoke(TYPE, service),
+});
 
-export const handler = lifecycleHandler({ routes, invoke: merchantEventInvoke(TYPE) });
+export const handler = lifecycleHandler(triggers(eventService()));

@@ -1,10 +1,11 @@
 import type { MerchantEventType } from '../lib/events';
+import { eventService, type EventService, type ServiceSource } from '../lib/service';
 import {
   cashierNotifyRoute,
   lifecycleHandler,
   merchantEventInvoke,
   merchantEventRoute,
-  type RouteTable,
+  type LifecycleTriggers,
 } from '../lib/http';
 
 /**
@@ -21,9 +22,13 @@ import {
  */
 const TYPE: MerchantEventType = 'payment-succeeded';
 
-export const routes: RouteTable = {
-  'POST /baidu/payment-notify': cashierNotifyRoute(),
-  'POST /events/payment-succeeded': merchantEventRoute(TYPE),
-};
+/** The function's triggers, wired to the service they use: the container's below, or a test's own. */
+export const triggers = (service: ServiceSource<EventService>): LifecycleTriggers => ({
+  routes: {
+    'POST /baidu/payment-notify': cashierNotifyRoute(service),
+    'POST /events/payment-succeeded': merchantEventRoute(TYPE, service),
+  },
+  invoke: merchantEventInvoke(TYPE, service),
+});
 
-export const handler = lifecycleHandler({ routes, invoke: merchantEventInvoke(TYPE) });
+export const handler = lifecycleHandler(triggers(eventService()));

@@ -17,7 +17,7 @@ import {
 } from '../lib/reconcile';
 import { createLambdaStarter } from '../lib/reconcile/lambda-starter';
 import { workerFunctionName, workerSettings } from '../lib/reconcile/worker-settings';
-import { getService } from '../lib/service';
+import { reconcileService, type Service, type ServiceSource } from '../lib/service';
 
 /**
  * The schedule's coordinator and the operator's tool (`serverless invoke -f reconcile --data '...'`): `{}`
@@ -27,9 +27,9 @@ import { getService } from '../lib/service';
  * `{"revive":true}` and `{"report":true}` answer a page at a time (pass the `cursor` back for the next).
  * `{"refundAudit":{"orderId","refundBatchId","decision"}}` answers an audit Baidu's cashier asked.
  */
-async function reconcile(event: unknown, context: Context) {
+async function reconcile(service: Service, event: unknown, context: Context) {
   const command = parseReconcileCommand(event);
-  const { sync, ledger, config, cashier } = getService('reconcile');
+  const { sync, ledger, config, cashier } = service;
   const now = Date.now();
   switch (command.kind) {
     case 'run': {
@@ -88,5 +88,15 @@ async function reconcile(event: unknown, context: Context) {
   }
 }
 
-/** Metrics are published when the run ends, also when it fails (what it stored until then). */
-export const handler = middy(reconcile).use(injectLambdaContext(logger)).use(publishMetrics());
+/**
+ * reconcile wired to the service it uses (the push: no webhook secret, no cashier key): the container's
+ * below, or a test's own. Metrics are published when the run ends, also when it fails (what it stored
+ * until then).
+ */
+export function reconcileHandler(service: ServiceSource<Service>) {
+  return middy((event: unknown, context: Context) => reconcile(service(), event, context))
+    .use(injectLambdaContext(logger))
+    .use(publishMetrics());
+}
+
+export const handler = reconcileHandler(reconcileService());

@@ -11,7 +11,7 @@ import {
   runReconcile,
 } from '../lib/reconcile';
 import { workerSettings } from '../lib/reconcile/worker-settings';
-import { getService } from '../lib/service';
+import { reconcileService, type Service, type ServiceSource } from '../lib/service';
 import { InvalidInputError } from '../lib/validation';
 
 /**
@@ -21,13 +21,13 @@ import { InvalidInputError } from '../lib/validation';
  * (and logs) its summary. A function of its own, so that the coordinator's one-at-a-time limit never
  * throttles the workers.
  */
-async function reconcileWorker(event: unknown, context: Context) {
+async function reconcileWorker(service: Service, event: unknown, context: Context) {
   const command = parseReconcileCommand(event);
   if (command.kind !== 'worker') {
     const message = 'must be the shard to drain, e.g. {"shard":3} (operator commands go to reconcile)';
     throw new InvalidInputError([{ path: 'shard', message }], 'invalid reconcile worker event');
   }
-  const { sync, cashier } = getService('reconcile');
+  const { sync, cashier } = service;
   const deadline = Date.now() + context.getRemainingTimeInMillis();
   const summary = await runReconcile(sync, {
     deadline,
@@ -44,5 +44,14 @@ async function reconcileWorker(event: unknown, context: Context) {
   return { shard: command.shard, ...summary };
 }
 
-/** Metrics are published when the run ends, also when it fails (what it stored until then). */
-export const handler = middy(reconcileWorker).use(injectLambdaContext(logger)).use(publishMetrics());
+/**
+ * The worker wired to the service it uses (the push alone): the container's below, or a test's own.
+ * Metrics are published when the run ends, also when it fails (what it stored until then).
+ */
+export function reconcileWorkerHandler(service: ServiceSource<Service>) {
+  return middy((event: unknown, context: Context) => reconcileWorker(service(), event, context))
+    .use(injectLambdaContext(logger))
+    .use(publishMetrics());
+}
+
+export const handler = reconcileWorkerHandler(reconcileService());

@@ -1,10 +1,11 @@
 import type { MerchantEventType } from '../lib/events';
+import { eventService, type EventService, type ServiceSource } from '../lib/service';
 import {
   lifecycleHandler,
   merchantEventInvoke,
   merchantEventRoute,
   refundAuditRoute,
-  type RouteTable,
+  type LifecycleTriggers,
 } from '../lib/http';
 
 /**
@@ -21,9 +22,13 @@ import {
  */
 const TYPE: MerchantEventType = 'refund-requested';
 
-export const routes: RouteTable = {
-  'POST /events/refund-requested': merchantEventRoute(TYPE),
-  'POST /baidu/refund-audit': refundAuditRoute(),
-};
+/** The function's triggers, wired to the service they use: the container's below, or a test's own. */
+export const triggers = (service: ServiceSource<EventService>): LifecycleTriggers => ({
+  routes: {
+    'POST /events/refund-requested': merchantEventRoute(TYPE, service),
+    'POST /baidu/refund-audit': refundAuditRoute(service),
+  },
+  invoke: merchantEventInvoke(TYPE, service),
+});
 
-export const handler = lifecycleHandler({ routes, invoke: merchantEventInvoke(TYPE) });
+export const handler = lifecycleHandler(triggers(eventService()));

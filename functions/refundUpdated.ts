@@ -1,10 +1,11 @@
 import type { MerchantEventType } from '../lib/events';
+import { eventService, type EventService, type ServiceSource } from '../lib/service';
 import {
   lifecycleHandler,
   merchantEventInvoke,
   merchantEventRoute,
   refundNotifyRoute,
-  type RouteTable,
+  type LifecycleTriggers,
 } from '../lib/http';
 
 /**
@@ -21,9 +22,13 @@ import {
  */
 const TYPE: MerchantEventType = 'refund-updated';
 
-export const routes: RouteTable = {
-  'POST /events/refund-updated': merchantEventRoute(TYPE),
-  'POST /baidu/refund-notify': refundNotifyRoute(),
-};
+/** The function's triggers, wired to the service they use: the container's below, or a test's own. */
+export const triggers = (service: ServiceSource<EventService>): LifecycleTriggers => ({
+  routes: {
+    'POST /events/refund-updated': merchantEventRoute(TYPE, service),
+    'POST /baidu/refund-notify': refundNotifyRoute(service),
+  },
+  invoke: merchantEventInvoke(TYPE, service),
+});
 
-export const handler = lifecycleHandler({ routes, invoke: merchantEventInvoke(TYPE) });
+export const handler = lifecycleHandler(triggers(eventService()));

@@ -11,7 +11,7 @@ import { createDynamoLedger } from './ledger/dynamo-ledger';
 import { timedFetch } from './metrics';
 import type { Ledger } from './ledger/types';
 import { createOrderCenterClient, type OrderCenterClient } from './order-center/client';
-import { createSsmClient, getParameterStore, resetParameterStore } from './parameter-store';
+import { createSsmClient, getParameterStore, type ParameterStore } from './parameter-store';
 import { createInlineBreaker, type InlineBreaker } from './sync/inline-breaker';
 import type { SyncDependencies } from './sync/push';
 import { createSsmTokenProvider, DEFAULT_TOKEN_MAX_AGE_MS } from './token';
@@ -19,9 +19,10 @@ import type { AccessTokenProvider } from './token/provider';
 import { readSecureString } from './token/ssm-parameter';
 
 /**
- * What the event functions and reconcile need, built once per Lambda container, with no I/O until first
- * use. rotateToken needs only lib/parameter-store. Modules are imported directly, not through their folder's
- * index, so a bundle holds what the wiring uses (the cashier key's loader, not the notify's parsing).
+ * What pushes orders to Baidu: the ledger, the Order Center client and its token. reconcile needs this and
+ * nothing more; the event functions add their secrets (EventService); rotateToken needs only
+ * lib/parameter-store. Modules are imported directly, not through their folder's index, so a bundle holds
+ * what its function's wiring uses (issue 21).
  */
 export interface Service {
   config: Config;
@@ -34,9 +35,16 @@ export interface Service {
   /** this instance's inline pushes: off for a while when they keep failing */
   inlineBreaker: InlineBreaker;
   ssm: SSMClient;
+}
+
+/** An event function's service: the push, and the secrets its routes check requests with. */
+export interface EventService extends Service {
   webhookSecret: CachedValue<string>;
   cashierPublicKey: CachedValue<KeyObject>;
 }
+
+/** A service as a function receives it: built on first use (the configuration is read then), then kept. */
+export type ServiceSource<S> = () => S;
 
 export interface ServiceOverrides {
   /** whose timeouts the AWS clients get (lib/aws-clients); default webhook */
@@ -46,7 +54,7 @@ export interface ServiceOverrides {
   fetch?: typeof fetch;
 }
 
-/** Wires the service from a configuration. AWS endpoints come from the SDK's own settings (AWS_ENDPOINT_URL_*). */
+/** Wires the push from a configuration. AWS endpoints come from the SDK's own settings (AWS_ENDPOINT_URL_*). */
 export function createService(config: Config, overrides: ServiceOverrides = {}): Service {
   const role = overrides.role ?? 'webhook';
   const ssm = overrides.ssm ?? createSsmClient(role);
@@ -82,7 +90,6 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
         budget,
       })
     : undefined;
-  const secretOptions = { maxAgeMs: DEFAULT_TOKEN_MAX_AGE_MS, now: () => Date.now() };
   return {
     config,
     ledger,
@@ -100,6 +107,16 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
     },
     inlineBreaker: createInlineBreaker(),
     ssm,
+  };
+}
+
+/** Wires an event function: the push, the merchant webhook secret and the cashier's public key. */
+export function createEventService(config: Config, overrides: ServiceOverrides = {}): EventService {
+  const service = createService(config, overrides);
+  const { ssm } = service;
+  const secretOptions = { maxAgeMs: DEFAULT_TOKEN_MAX_AGE_MS, now: () => Date.now() };
+  return {
+    ...service,
     webhookSecret: cachedValue(() => readSecureString(ssm, config.webhookSecretParam), secretOptions),
     cashierPublicKey: cachedValue(
       async () => loadCashierPublicKey(await readSecureString(ssm, config.cashierPublicKeyParam)),
@@ -108,22 +125,26 @@ export function createService(config: Config, overrides: ServiceOverrides = {}):
   };
 }
 
-let current: Service | undefined;
-
 /**
- * The container's service: configuration read (and checked) on first use, then kept. A Lambda container
- * runs one function, so the first caller's role (the AWS clients' timeouts) is the container's.
+ * The service of this Lambda container's function, built by `create` on first use from the container's
+ * configuration and SSM client (lib/parameter-store, with the timeouts of `role`), then kept. A function
+ * file calls this once and hands the result to its routes; nothing is read or constructed at load.
  */
-export function getService(role: ClientRole = 'webhook'): Service {
-  if (!current) {
-    const { config, ssm } = getParameterStore(role);
-    current = createService(config, { ssm, role });
-  }
-  return current;
+export function containerService<S>(
+  role: ClientRole,
+  create: (store: ParameterStore) => S,
+): ServiceSource<S> {
+  let built: { service: S } | undefined;
+  return () => {
+    built ??= { service: create(getParameterStore(role)) };
+    return built.service;
+  };
 }
 
-/** Forgets the container's service, so the next getService() reads the environment again (tests, local runs). */
-export function resetService(): void {
-  current = undefined;
-  resetParameterStore();
-}
+/** An event function's container service. */
+export const eventService = (): ServiceSource<EventService> =>
+  containerService('webhook', ({ config, ssm }) => createEventService(config, { ssm, role: 'webhook' }));
+
+/** reconcile's and its workers' container service: the push alone, with reconcile's client timeouts. */
+export const reconcileService = (): ServiceSource<Service> =>
+  containerService('reconcile', ({ config, ssm }) => createService(config, { ssm, role: 'reconcile' }));

@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { parseReconcileCommand, runReconcile } from '../lib/reconcile';
-import { getService } from '../lib/service';
+import { loadConfig } from '../lib/config';
+import { createService } from '../lib/service';
 import { startLocalLambda } from '../local/lambda';
 import { startLocalStack, type LocalStack } from '../local/stack';
 
@@ -90,11 +91,12 @@ async function main(): Promise<number> {
   // here, in this process, against the same stack (nothing reaches AWS). The worker's library code, not
   // the function file: middy is ESM only, which this CommonJS script cannot load.
   Object.assign(process.env, stack.env);
+  const service = createService(loadConfig(stack.env), { role: 'reconcile' });
   const worker = async (event: unknown, context: Context) => {
     const command = parseReconcileCommand(event);
     if (command.kind !== 'worker') throw new Error(`expected a worker invocation, got ${command.kind}`);
     const deadline = Date.now() + context.getRemainingTimeInMillis();
-    return runReconcile(getService('reconcile').sync, { shard: command.shard, deadline });
+    return runReconcile(service.sync, { shard: command.shard, deadline });
   };
   const lambda = await startLocalLambda({
     functions: { [`swan-order-sync-${stack.stage}-reconcileWorker`]: worker },

@@ -1,5 +1,6 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { ValidationError, object, string, type InferType } from 'yup';
+import { once } from '../once';
 import { InvalidInputError, issuesFromYup, type FieldIssue } from '../validation';
 import { BASE64, CashierKeyError, loadCashierPublicKey } from './cashier-key';
 import { unixNow, type UnixClock } from './clock';
@@ -112,27 +113,30 @@ const presentString = () => string().typeError(MESSAGES.string).defined(MESSAGES
 const digitString = (message: string) =>
   presentString().required(MESSAGES.required).matches(DIGITS, { message, excludeEmptyString: true });
 
-const cashierNotifySchema = object({
-  tpOrderId: orderIdSchema(),
-  orderId: orderIdSchema(),
-  status: presentString()
-    .required(MESSAGES.required)
-    .oneOf(Object.values(CASHIER_STATUS), 'must be 2 (paid) or -1 (cancelled)'),
-  totalMoney: digitString(MESSAGES.fen),
-  payMoney: digitString(MESSAGES.fen),
-  payTime: presentString().when('status', {
-    is: CASHIER_STATUS.paid,
-    then: (schema) =>
-      schema.required(MESSAGES.required).matches(/^0*[1-9]\d{0,14}$/, {
-        message: 'must be a Unix time in whole seconds (> 0)',
-        excludeEmptyString: true,
-      }),
-    otherwise: (schema) =>
-      schema.matches(DIGITS, { message: 'must be a Unix time in whole seconds', excludeEmptyString: true }),
+/** Built on the first notify (issue 21: no schema is built at load). */
+const cashierNotifySchema = once(() =>
+  object({
+    tpOrderId: orderIdSchema(),
+    orderId: orderIdSchema(),
+    status: presentString()
+      .required(MESSAGES.required)
+      .oneOf(Object.values(CASHIER_STATUS), 'must be 2 (paid) or -1 (cancelled)'),
+    totalMoney: digitString(MESSAGES.fen),
+    payMoney: digitString(MESSAGES.fen),
+    payTime: presentString().when('status', {
+      is: CASHIER_STATUS.paid,
+      then: (schema) =>
+        schema.required(MESSAGES.required).matches(/^0*[1-9]\d{0,14}$/, {
+          message: 'must be a Unix time in whole seconds (> 0)',
+          excludeEmptyString: true,
+        }),
+      otherwise: (schema) =>
+        schema.matches(DIGITS, { message: 'must be a Unix time in whole seconds', excludeEmptyString: true }),
+    }),
+    userId: presentString(),
+    dealId: presentString(),
   }),
-  userId: presentString(),
-  dealId: presentString(),
-});
+);
 
 /**
  * Validates a decoded (and already verified) cashier notify and turns it into the fact it records.
@@ -143,9 +147,9 @@ export function parseCashierNotify(
   fields: Readonly<Record<string, unknown>>,
   opts: ParseCashierNotifyOptions = {},
 ): Fact {
-  let valid: InferType<typeof cashierNotifySchema>;
+  let valid: InferType<ReturnType<typeof cashierNotifySchema>>;
   try {
-    valid = cashierNotifySchema.validateSync(fields, { strict: true, abortEarly: false });
+    valid = cashierNotifySchema().validateSync(fields, { strict: true, abortEarly: false });
   } catch (err) {
     if (err instanceof ValidationError)
       throw new InvalidInputError(issuesFromYup(err), 'invalid cashier notify');

@@ -1,4 +1,5 @@
 import { ValidationError, object, string, type InferType } from 'yup';
+import { once } from '../once';
 import { InvalidInputError, issuesFromYup } from '../validation';
 import { unixNow, type UnixClock } from './clock';
 import { MESSAGES, orderIdSchema } from './merchant-schema';
@@ -15,32 +16,37 @@ const DIGITS = /^\d{1,15}$/;
 
 const presentString = () => string().typeError(MESSAGES.string).defined(MESSAGES.required);
 
-const refundCallbackFields = {
+const refundCallbackFields = () => ({
   tpOrderId: orderIdSchema(),
   orderId: orderIdSchema(),
   refundBatchId: orderIdSchema(),
   userId: presentString(),
-};
-
-const refundAuditSchema = object({
-  ...refundCallbackFields,
-  // Older callers send no applyRefundMoney at all; an empty one is as good as absent.
-  applyRefundMoney: string()
-    .typeError(MESSAGES.string)
-    .optional()
-    .matches(DIGITS, { message: MESSAGES.fen, excludeEmptyString: true }),
 });
+
+/** Built on the first callback (issue 21: no schema is built at load). */
+const refundAuditSchema = once(() =>
+  object({
+    ...refundCallbackFields(),
+    // Older callers send no applyRefundMoney at all; an empty one is as good as absent.
+    applyRefundMoney: string()
+      .typeError(MESSAGES.string)
+      .optional()
+      .matches(DIGITS, { message: MESSAGES.fen, excludeEmptyString: true }),
+  }),
+);
 
 export const CASHIER_REFUND_STATUS = { succeeded: '1', failed: '2' } as const;
 
-const refundResultSchema = object({
-  ...refundCallbackFields,
-  refundStatus: presentString()
-    .required(MESSAGES.required)
-    .oneOf(Object.values(CASHIER_REFUND_STATUS), 'must be 1 (succeeded) or 2 (failed)'),
-});
+const refundResultSchema = once(() =>
+  object({
+    ...refundCallbackFields(),
+    refundStatus: presentString()
+      .required(MESSAGES.required)
+      .oneOf(Object.values(CASHIER_REFUND_STATUS), 'must be 1 (succeeded) or 2 (failed)'),
+  }),
+);
 
-function validate<S extends typeof refundAuditSchema | typeof refundResultSchema>(
+function validate<S extends ReturnType<typeof refundAuditSchema> | ReturnType<typeof refundResultSchema>>(
   schema: S,
   fields: Readonly<Record<string, unknown>>,
   what: string,
@@ -70,7 +76,7 @@ export function parseRefundAudit(fields: Readonly<Record<string, unknown>>): Ref
     const message = 'belongs to the refund result (POST /baidu/refund-notify), not to a refund audit';
     throw new InvalidInputError([{ path: 'refundStatus', message }], 'invalid cashier refund audit');
   }
-  const valid = validate(refundAuditSchema, fields, 'cashier refund audit');
+  const valid = validate(refundAuditSchema(), fields, 'cashier refund audit');
   const asked: CashierRefund = {
     orderId: valid.orderId,
     userId: valid.userId,
@@ -121,7 +127,7 @@ export function parseRefundResult(
   fields: Readonly<Record<string, unknown>>,
   opts: ParseRefundResultOptions = {},
 ): Fact {
-  const valid = validate(refundResultSchema, fields, 'cashier refund result');
+  const valid = validate(refundResultSchema(), fields, 'cashier refund result');
   const refundStatus = valid.refundStatus === CASHIER_REFUND_STATUS.succeeded ? 1 : 2;
   return {
     eventId: `cashier:refund-result:${valid.refundBatchId}:${refundStatus}`,

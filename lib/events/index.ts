@@ -2,7 +2,7 @@ export * from './types';
 export { computeOrderAmount } from './amount';
 export type { UnixClock } from './clock';
 export { MAX_FUTURE_SECONDS, parseMerchantEvent, type ParseMerchantEventOptions } from './merchant';
-export { LIMITS, MERCHANT_EVENT_SCHEMAS, type MerchantEventInput } from './merchant-schema';
+export { LIMITS, merchantEventSchema, type MerchantEventInput } from './merchant-schema';
 export {
   CASHIER_STATUS,
   CASHIER_UNSIGNED_FIELDS,

@@ -16,6 +16,7 @@ import type {
   ShipmentInput,
   SkuInput,
 } from './types';
+import { once } from '../once';
 
 /** Limits of docs/contract.md section 3 and of the Order Center (ImgList, SkuAttr). */
 export const LIMITS = {
@@ -147,96 +148,113 @@ export const orderIdSchema = () =>
     .test(noControl)
     .test(wellFormed);
 
-const detailPageSchema: ObjectSchema<DetailPageInput> = object({
-  status: oneOf(DETAIL_PAGE_STATUSES),
-  name: optionalText(LIMITS.nameLength),
-  h5: optionalText(LIMITS.textLength),
-  swan: optionalText(LIMITS.textLength),
-  iphone: optionalText(LIMITS.textLength),
-  android: optionalText(LIMITS.textLength),
-}).typeError(MESSAGES.object);
+const detailPageSchema = once((): ObjectSchema<DetailPageInput> =>
+  object({
+    status: oneOf(DETAIL_PAGE_STATUSES),
+    name: optionalText(LIMITS.nameLength),
+    h5: optionalText(LIMITS.textLength),
+    swan: optionalText(LIMITS.textLength),
+    iphone: optionalText(LIMITS.textLength),
+    android: optionalText(LIMITS.textLength),
+  }).typeError(MESSAGES.object),
+);
 
-const optionalDetailPage = () => detailPageSchema.optional().nonNullable(MESSAGES.notNull).default(undefined);
+const optionalDetailPage = () =>
+  detailPageSchema().optional().nonNullable(MESSAGES.notNull).default(undefined);
 
-const skuSchema: ObjectSchema<SkuInput> = object({
-  name: requiredText(LIMITS.nameLength),
-  value: requiredText(LIMITS.nameLength),
-}).typeError(MESSAGES.object);
+const skuSchema = once((): ObjectSchema<SkuInput> =>
+  object({
+    name: requiredText(LIMITS.nameLength),
+    value: requiredText(LIMITS.nameLength),
+  }).typeError(MESSAGES.object),
+);
 
-const orderItemSchema: ObjectSchema<OrderItemInput> = object({
-  id: requiredId(),
-  name: requiredText(LIMITS.nameLength),
-  description: optionalText(LIMITS.textLength),
-  quantity: requiredQuantity(),
-  price: requiredFen(),
-  payPrice: requiredFen(),
-  images: array()
-    .typeError(MESSAGES.array)
-    .of(requiredText(LIMITS.textLength, MESSAGES.nonEmptyString))
-    .max(LIMITS.images, MESSAGES.maxImages)
-    .optional()
-    .nonNullable(MESSAGES.notNull),
-  sku: array()
-    .typeError(MESSAGES.array)
-    .of(skuSchema)
-    .max(LIMITS.sku, MESSAGES.maxSku)
-    .optional()
-    .nonNullable(MESSAGES.notNull),
-  detail: optionalDetailPage(),
-}).typeError(MESSAGES.object);
+const orderItemSchema = once((): ObjectSchema<OrderItemInput> =>
+  object({
+    id: requiredId(),
+    name: requiredText(LIMITS.nameLength),
+    description: optionalText(LIMITS.textLength),
+    quantity: requiredQuantity(),
+    price: requiredFen(),
+    payPrice: requiredFen(),
+    images: array()
+      .typeError(MESSAGES.array)
+      .of(requiredText(LIMITS.textLength, MESSAGES.nonEmptyString))
+      .max(LIMITS.images, MESSAGES.maxImages)
+      .optional()
+      .nonNullable(MESSAGES.notNull),
+    sku: array()
+      .typeError(MESSAGES.array)
+      .of(skuSchema())
+      .max(LIMITS.sku, MESSAGES.maxSku)
+      .optional()
+      .nonNullable(MESSAGES.notNull),
+    detail: optionalDetailPage(),
+  }).typeError(MESSAGES.object),
+);
 
-const amountLineSchema: ObjectSchema<AmountLine> = object({
-  name: requiredText(LIMITS.nameLength),
-  amount: requiredFen(),
-  quantity: requiredQuantity(),
-}).typeError(MESSAGES.object);
+const amountLineSchema = once((): ObjectSchema<AmountLine> =>
+  object({
+    name: requiredText(LIMITS.nameLength),
+    amount: requiredFen(),
+    quantity: requiredQuantity(),
+  }).typeError(MESSAGES.object),
+);
 
 const amountLines = () =>
-  array().typeError(MESSAGES.array).of(amountLineSchema).optional().nonNullable(MESSAGES.notNull);
+  array().typeError(MESSAGES.array).of(amountLineSchema()).optional().nonNullable(MESSAGES.notNull);
 
-export const orderSnapshotSchema: ObjectSchema<OrderSnapshot> = object({
-  openId: requiredId(),
-  category: oneOf(ORDER_CATEGORIES).required(MESSAGES.required),
-  title: requiredText(LIMITS.nameLength),
-  createdAt: requiredTime(),
-  items: array()
-    .typeError(MESSAGES.array)
-    .of(orderItemSchema)
-    .required(MESSAGES.required)
-    .min(1, MESSAGES.minItems),
-  fees: amountLines(),
-  discounts: amountLines(),
-  paymentMethod: oneOf(PAYMENT_METHODS),
-  detail: optionalDetailPage(),
-  appraise: optionalDetailPage(),
-}).typeError(MESSAGES.object);
+const orderSnapshotSchema = once((): ObjectSchema<OrderSnapshot> =>
+  object({
+    openId: requiredId(),
+    category: oneOf(ORDER_CATEGORIES).required(MESSAGES.required),
+    title: requiredText(LIMITS.nameLength),
+    createdAt: requiredTime(),
+    items: array()
+      .typeError(MESSAGES.array)
+      .of(orderItemSchema())
+      .required(MESSAGES.required)
+      .min(1, MESSAGES.minItems),
+    fees: amountLines(),
+    discounts: amountLines(),
+    paymentMethod: oneOf(PAYMENT_METHODS),
+    detail: optionalDetailPage(),
+    appraise: optionalDetailPage(),
+  }).typeError(MESSAGES.object),
+);
 
-const paymentSchema: ObjectSchema<PaymentInput> = object({
-  paidAt: requiredTime(),
-  amount: optionalFen(),
-  cashierOrderId: requiredId(MESSAGES.nonEmptyString).optional(),
-}).typeError(MESSAGES.object);
+const paymentSchema = once((): ObjectSchema<PaymentInput> =>
+  object({
+    paidAt: requiredTime(),
+    amount: optionalFen(),
+    cashierOrderId: requiredId(MESSAGES.nonEmptyString).optional(),
+  }).typeError(MESSAGES.object),
+);
 
-const shipmentSchema: ObjectSchema<ShipmentInput> = object({
-  shippedAt: optionalTime(),
-  carrier: optionalId(),
-  trackingNo: optionalId(),
-}).typeError(MESSAGES.object);
+const shipmentSchema = once((): ObjectSchema<ShipmentInput> =>
+  object({
+    shippedAt: optionalTime(),
+    carrier: optionalId(),
+    trackingNo: optionalId(),
+  }).typeError(MESSAGES.object),
+);
 
-const refundItemSchema: ObjectSchema<RefundItemInput> = object({
-  id: requiredId(),
-  quantity: requiredQuantity(),
-  amount: requiredFen(),
-}).typeError(MESSAGES.object);
+const refundItemSchema = once((): ObjectSchema<RefundItemInput> =>
+  object({
+    id: requiredId(),
+    quantity: requiredQuantity(),
+    amount: requiredFen(),
+  }).typeError(MESSAGES.object),
+);
 
-const refundFields = {
+const refundFields = () => ({
   id: requiredId(),
   type: oneOf(REFUND_TYPES),
   status: oneOf(REFUND_STATUSES),
   amount: optionalFen(),
   items: array()
     .typeError(MESSAGES.array)
-    .of(refundItemSchema)
+    .of(refundItemSchema())
     .min(1, MESSAGES.minItems)
     .optional()
     .nonNullable(MESSAGES.notNull),
@@ -244,23 +262,26 @@ const refundFields = {
   detail: optionalDetailPage(),
   // Baidu's refund batch id, as the cashier's refund callbacks carry it (docs/contract.md section 5b).
   baiduRefundBatchId: orderIdSchema().optional().nonNullable(MESSAGES.notNull).default(undefined),
-};
+});
 
 /** refund-requested opens an after-sale order: it must say what, for how much, and which items. */
-const newRefundSchema: ObjectSchema<RefundInput> = object({
-  ...refundFields,
-  type: refundFields.type.required(MESSAGES.required),
-  amount: refundFields.amount.required(MESSAGES.required),
-  items: refundFields.items.required(MESSAGES.required),
-}).typeError(MESSAGES.object);
+const newRefundSchema = once((): ObjectSchema<RefundInput> => {
+  const fields = refundFields();
+  return object({
+    ...fields,
+    type: fields.type.required(MESSAGES.required),
+    amount: fields.amount.required(MESSAGES.required),
+    items: fields.items.required(MESSAGES.required),
+  }).typeError(MESSAGES.object);
+});
 
 /** refund-updated moves an existing after-sale order: its id and new status are enough. */
-const refundChangeSchema: ObjectSchema<RefundInput> = object({
-  ...refundFields,
-  status: refundFields.status.required(MESSAGES.required),
-}).typeError(MESSAGES.object);
+const refundChangeSchema = once((): ObjectSchema<RefundInput> => {
+  const fields = refundFields();
+  return object({ ...fields, status: fields.status.required(MESSAGES.required) }).typeError(MESSAGES.object);
+});
 
-const envelope = {
+const envelope = () => ({
   // checked against the route by parseMerchantEvent, which names the one type it must be
   type: mixed<MerchantEventType>().optional(),
   eventId: requiredId().test({
@@ -270,8 +291,8 @@ const envelope = {
   }),
   occurredAt: requiredTime(),
   orderId: orderIdSchema(),
-  order: orderSnapshotSchema.optional().nonNullable(MESSAGES.notNull).default(undefined),
-};
+  order: orderSnapshotSchema().optional().nonNullable(MESSAGES.notNull).default(undefined),
+});
 
 const required = <T extends object>(schema: ObjectSchema<T>) =>
   schema.required(MESSAGES.required).nonNullable(MESSAGES.required);
@@ -295,15 +316,26 @@ export interface MerchantEventInput {
 /** An event type's schema; its `fields` are also the only keys that event type may carry. */
 export type MerchantEventSchema = Schema<MerchantEventInput> & { readonly fields: object };
 
-export const MERCHANT_EVENT_SCHEMAS: Record<MerchantEventType, MerchantEventSchema> = {
-  'order-placed': object({ ...envelope, order: required(orderSnapshotSchema) }),
-  'payment-succeeded': object({ ...envelope, payment: required(paymentSchema) }),
-  shipped: object({ ...envelope, shipment: optional(shipmentSchema) }),
-  'order-completed': object(envelope),
-  'order-closed': object({
-    ...envelope,
-    reason: optionalText(LIMITS.reasonLength),
-  }),
-  'refund-requested': object({ ...envelope, refund: required(newRefundSchema) }),
-  'refund-updated': object({ ...envelope, refund: required(refundChangeSchema) }),
+/** How each event type's schema is built: on its first event, so a function builds only its own. */
+const BUILDERS: Record<MerchantEventType, () => MerchantEventSchema> = {
+  'order-placed': () => object({ ...envelope(), order: required(orderSnapshotSchema()) }),
+  'payment-succeeded': () => object({ ...envelope(), payment: required(paymentSchema()) }),
+  shipped: () => object({ ...envelope(), shipment: optional(shipmentSchema()) }),
+  'order-completed': () => object(envelope()),
+  'order-closed': () => object({ ...envelope(), reason: optionalText(LIMITS.reasonLength) }),
+  'refund-requested': () => object({ ...envelope(), refund: required(newRefundSchema()) }),
+  'refund-updated': () => object({ ...envelope(), refund: required(refundChangeSchema()) }),
 };
+
+const built = new Map<MerchantEventType, MerchantEventSchema>();
+
+/** The schema of one merchant event type, built on first use; a RangeError for a type that is none. */
+export function merchantEventSchema(type: MerchantEventType): MerchantEventSchema {
+  let schema = built.get(type);
+  if (!schema) {
+    if (!Object.hasOwn(BUILDERS, type)) throw new RangeError(`not a merchant event type: ${String(type)}`);
+    schema = BUILDERS[type]();
+    built.set(type, schema);
+  }
+  return schema;
+}

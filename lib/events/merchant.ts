@@ -4,7 +4,7 @@ import { computeOrderAmount } from './amount';
 import { unixNow, type UnixClock } from './clock';
 import {
   LIMITS,
-  MERCHANT_EVENT_SCHEMAS,
+  merchantEventSchema,
   type MerchantEventInput,
   type MerchantEventSchema,
 } from './merchant-schema';
@@ -67,10 +67,7 @@ export function parseMerchantEvent(
   input: unknown,
   opts: ParseMerchantEventOptions = {},
 ): Fact {
-  if (!Object.hasOwn(MERCHANT_EVENT_SCHEMAS, type)) {
-    throw new RangeError(`not a merchant event type: ${String(type)}`);
-  }
-  const schema = MERCHANT_EVENT_SCHEMAS[type];
+  const schema = merchantEventSchema(type);
   const context = `invalid ${type} event`;
   if (!isRecord(input))
     throw new InvalidInputError([{ path: '', message: 'must be a JSON object' }], context);

@@ -1,5 +1,5 @@
 import { parseCashierNotify, verifyCashierSignature } from '../events';
-import { getService } from '../service';
+import type { EventService, ServiceSource } from '../service';
 import { formBody } from './body';
 import { BadSignatureError, MalformedBodyError } from './errors';
 import type { HttpRequest } from './events';
@@ -20,8 +20,11 @@ export const CASHIER_REPLY_MS = 1_700;
  * body that is not even a well-formed form cannot carry a signature, and says so in one short line
  * (naming each bad field of an unauthenticated body let a 256 KiB post draw a 22 MB reply).
  */
-export async function verifiedCashierForm(request: HttpRequest): Promise<Record<string, string>> {
-  const publicKey = await getService().cashierPublicKey.get();
+export async function verifiedCashierForm(
+  request: HttpRequest,
+  service: Pick<EventService, 'cashierPublicKey'>,
+): Promise<Record<string, string>> {
+  const publicKey = await service.cashierPublicKey.get();
   let fields: Record<string, string>;
   try {
     fields = formBody(request.body);
@@ -40,14 +43,15 @@ export async function verifiedCashierForm(request: HttpRequest): Promise<Record<
  * `POST /baidu/payment-notify` (docs/contract.md section 5): the signature, then the notify; answered with
  * Baidu's success shape once recorded. A retried notify is a duplicate and gets the same answer.
  */
-export function cashierNotifyRoute(): Route {
+export function cashierNotifyRoute(service: ServiceSource<EventService>): Route {
   return {
     accepts: 'application/x-www-form-urlencoded',
     replies: 'cashier',
     handle(request, context) {
       return answerWithin(CASHIER_REPLY_MS, async () => {
-        const fields = await verifiedCashierForm(request);
-        await recordFact(parseCashierNotify(fields), context, CASHIER_PUSH_BUDGET_MS);
+        const wired = service();
+        const fields = await verifiedCashierForm(request, wired);
+        await recordFact(wired, parseCashierNotify(fields), context, CASHIER_PUSH_BUDGET_MS);
         return cashierSuccessReply();
       });
     },

@@ -1,5 +1,5 @@
 import { parseMerchantEvent, verifyWebhookSignature, type MerchantEventType } from '../events';
-import { getService } from '../service';
+import type { EventService, ServiceSource } from '../service';
 import { jsonBody } from './body';
 import { acceptedReply } from './replies';
 import { MERCHANT_PUSH_BUDGET_MS, recordFact } from './record';
@@ -9,22 +9,26 @@ import type { DirectInvoke, Route } from './route';
  * `POST /events/<type>`: the signature first (over the raw bytes, before anything reads them), then the
  * JSON, then the event; recorded, pushed within the budget, answered 202.
  */
-export function merchantEventRoute(type: MerchantEventType): Route {
+export function merchantEventRoute(type: MerchantEventType, service: ServiceSource<EventService>): Route {
   return {
     accepts: 'application/json',
     replies: 'merchant',
     async handle(request, context) {
-      const secret = await getService().webhookSecret.get();
+      const wired = service();
+      const secret = await wired.webhookSecret.get();
       verifyWebhookSignature(request.headers['x-signature'], request.body, secret);
       // The route is not signed, the body is: the body must say which event it is.
       const fact = parseMerchantEvent(type, jsonBody(request.body), { requireType: true });
-      return acceptedReply(await recordFact(fact, context, MERCHANT_PUSH_BUDGET_MS));
+      return acceptedReply(await recordFact(wired, fact, context, MERCHANT_PUSH_BUDGET_MS));
     },
   };
 }
 
 /** A direct invoke: the Lambda event is the merchant event, unsigned (IAM decides who may invoke). */
-export function merchantEventInvoke(type: MerchantEventType): DirectInvoke {
+export function merchantEventInvoke(
+  type: MerchantEventType,
+  service: ServiceSource<EventService>,
+): DirectInvoke {
   return async (event, context) =>
-    recordFact(parseMerchantEvent(type, event), context, MERCHANT_PUSH_BUDGET_MS);
+    recordFact(service(), parseMerchantEvent(type, event), context, MERCHANT_PUSH_BUDGET_MS);
 }

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import type { Fact } from '../events/types';
 import { recordAndPush, type IntakeReply } from '../intake';
 import { logger } from '../logger';
-import { getService } from '../service';
+import type { Service } from '../service';
 
 /** How long a merchant event may wait on Baidu before the reply goes: the rest is reconcile's. */
 export const MERCHANT_PUSH_BUDGET_MS = 1_500;
@@ -28,10 +28,15 @@ export function pushDeadline(
  * Records the fact and pushes it within the budget. Its ids, and then how it went, join every log line
  * of the request (the stack's logger middleware drops them when the request ends).
  */
-export async function recordFact(fact: Fact, context: Context, budgetMs: number): Promise<IntakeReply> {
+export async function recordFact(
+  service: Service,
+  fact: Fact,
+  context: Context,
+  budgetMs: number,
+): Promise<IntakeReply> {
   logger.appendKeys({ orderId: fact.orderId, eventId: fact.eventId });
   const now = Date.now();
-  const reply = await recordAndPush(getService(), fact, {
+  const reply = await recordAndPush(service, fact, {
     pushDeadline: pushDeadline(now, budgetMs, context),
   });
   logger.appendKeys({ duplicate: reply.duplicate, sync: reply.sync });

@@ -1,7 +1,7 @@
 import { parseRefundAudit, parseRefundResult } from '../events';
 import { logger } from '../logger';
 import { answerRefundAudit } from '../refund-audit/answer';
-import { getService } from '../service';
+import type { EventService, ServiceSource } from '../service';
 import { verifiedCashierForm } from './cashier';
 import { refundAuditReply, refundNotifyReply } from './replies';
 import { CASHIER_PUSH_BUDGET_MS, pushDeadline, recordFact } from './record';
@@ -12,14 +12,15 @@ import type { Route } from './route';
  * signature first, then the question; the answer comes from the ledger and REFUND_AUDIT_POLICY, recorded
  * before it is given, within Baidu's 2 s.
  */
-export function refundAuditRoute(): Route {
+export function refundAuditRoute(service: ServiceSource<EventService>): Route {
   return {
     accepts: 'application/x-www-form-urlencoded',
     replies: 'cashier',
     async handle(request, context) {
-      const question = parseRefundAudit(await verifiedCashierForm(request));
+      const wired = service();
+      const question = parseRefundAudit(await verifiedCashierForm(request, wired));
       logger.appendKeys({ orderId: question.orderId, refundBatchId: question.asked.refundBatchId });
-      const { answer, recorded } = await answerRefundAudit(getService(), question, {
+      const { answer, recorded } = await answerRefundAudit(wired, question, {
         pushDeadline: pushDeadline(Date.now(), CASHIER_PUSH_BUDGET_MS, context),
       });
       logger.appendKeys({ auditStatus: answer.auditStatus, recorded: recorded !== undefined });
@@ -33,13 +34,14 @@ export function refundAuditRoute(): Route {
  * Recorded like any fact (a retry is a duplicate) and pushed within the cashier's budget; the linked
  * after-sale order shows refunded (402), or the failure becomes an anomaly for a person.
  */
-export function refundNotifyRoute(): Route {
+export function refundNotifyRoute(service: ServiceSource<EventService>): Route {
   return {
     accepts: 'application/x-www-form-urlencoded',
     replies: 'cashier',
     async handle(request, context) {
-      const fact = parseRefundResult(await verifiedCashierForm(request));
-      await recordFact(fact, context, CASHIER_PUSH_BUDGET_MS);
+      const wired = service();
+      const fact = parseRefundResult(await verifiedCashierForm(request, wired));
+      await recordFact(wired, fact, context, CASHIER_PUSH_BUDGET_MS);
       return refundNotifyReply();
     },
   };

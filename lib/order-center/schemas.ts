@@ -6,6 +6,7 @@
  */
 import * as yup from 'yup';
 import { computeOrderAmount } from '../events/amount';
+import { once } from '../once';
 import { InvalidInputError, issuesFromYup, type FieldIssue } from '../validation';
 import {
   CATE_PHYSICAL,
@@ -205,15 +206,6 @@ function record<S extends yup.ObjectShape>(shape: S) {
     .typeError((p: Params) => `${where(p)} must be an object, got ${show(p.value)}`)
     .nonNullable(notNull('an object'))
     .test({ name: 'knownKeys', test: knownKeysOnly(Object.keys(shape)) });
-}
-
-/**
- * Builds a schema the first time it is needed. Building all of them cost every cold start ~5 ms (yup
- * clones a schema at each chained call), and a function sends only a few of the six calls.
- */
-function once<T>(build: () => T): () => T {
-  let built: { value: T } | undefined;
-  return () => (built ??= { value: build() }).value;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -101,6 +101,13 @@ describe('what each function bundle holds', () => {
       eventFunctions.filter((fn) => !cashierFunctions.has(fn)),
       'paymentSucceeded',
     ],
+    // the event functions' wiring (createEventService) reads it; reconcile's (createService) does not
+    [
+      'the cashier key loader',
+      'lib/events/cashier-key.ts',
+      ['reconcile', 'reconcileWorker', 'rotateToken'],
+      'paymentSucceeded',
+    ],
     [
       'the cashier notify parsing',
       'lib/events/cashier-notify.ts',

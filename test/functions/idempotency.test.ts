@@ -1,6 +1,5 @@
 import { MERCHANT_EVENT_TYPES, type MerchantEventType } from '../../lib/events';
 import { CASHIER_SUCCESS, type LifecycleHandler } from '../../lib/http';
-import { getService } from '../../lib/service';
 import { handler as orderClosed } from '../../functions/orderClosed';
 import { handler as orderCompleted } from '../../functions/orderCompleted';
 import { handler as orderPlaced } from '../../functions/orderPlaced';
@@ -75,7 +74,7 @@ async function placedOrder(prefix: string) {
     orderId,
     events,
     stored: () => stack.orderCenter.order(orderId, events.order.openId, stack.appKey),
-    item: () => getService().ledger.get(orderId),
+    item: () => stack.service.ledger.get(orderId),
   };
 }
 
@@ -224,7 +223,7 @@ describe('a repeated cashier notify', () => {
     expect(after?.conflicts).toEqual([
       { code: 'event-id-conflict', eventId: `cashier:${fields.orderId}:2`, detail: expect.any(String) },
     ]);
-    const listed = (await getService().ledger.listAnomalies()).orders.find(
+    const listed = (await stack.service.ledger.listAnomalies()).orders.find(
       (o) => o.orderId === order.orderId,
     );
     expect(listed?.anomalies.map((a) => a.code)).toEqual(['event-id-conflict']);

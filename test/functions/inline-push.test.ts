@@ -1,13 +1,19 @@
-import { handler as orderPlaced } from '../../functions/orderPlaced';
-import { handler as shipped } from '../../functions/shipped';
+import { triggers as orderPlacedTriggers } from '../../functions/orderPlaced';
+import { triggers as shippedTriggers } from '../../functions/shipped';
+import type { LifecycleHandler } from '../../lib/http';
 import type { LedgerItem } from '../../lib/ledger/types';
-import { getService, resetService } from '../../lib/service';
+import type { EventService } from '../../lib/service';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
+
 import { orderEvents } from '../http/helpers';
 
 let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
+let service: EventService;
+let orderPlaced: LifecycleHandler;
+let shipped: LifecycleHandler;
 
 beforeAll(async () => {
   stack = await startStackForHandlers();
@@ -18,7 +24,10 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  resetService(); // a fresh instance: its inline pushes have not failed yet
+  // a fresh instance: its inline pushes have not failed yet
+  service = stack.serviceWith({});
+  orderPlaced = wired(orderPlacedTriggers, service);
+  shipped = wired(shippedTriggers, service);
   stack.orderCenter.reset();
 });
 
@@ -38,7 +47,7 @@ describe('inline pushes while Baidu is failing', () => {
     stack.orderCenter.resetFaults();
     // Its backoff, a minute long whatever the jitter drew (a first backoff is short: on a loaded machine it
     // could be over before the next event arrives)
-    const { ledger } = getService();
+    const { ledger } = service;
     const failed = (await ledger.acquireLease(orderId, 'test', Date.now() + 10_000)) as LedgerItem;
     const backoffUntil = Date.now() + 60_000;
     await ledger.finishPush(orderId, 'test', failed.version, {
@@ -56,7 +65,7 @@ describe('inline pushes while Baidu is failing', () => {
     expect(first).toMatchObject({ sync: 'pending' });
     expect(second).toMatchObject({ duplicate: false, sync: 'pending' });
     expect(callsFor(orderId)).toHaveLength(sentBefore);
-    const item = await getService().ledger.get(orderId);
+    const item = await service.ledger.get(orderId);
     expect(item).toMatchObject({ syncState: 'pending', attempts: 1 });
     expect(item!.facts).toHaveLength(2);
     expect(item!.nextAttemptAt).toBe(backoffUntil);
@@ -76,6 +85,6 @@ describe('inline pushes while Baidu is failing', () => {
     // Assess: recorded and due for reconcile, nothing sent
     expect(reply).toMatchObject({ duplicate: false, sync: 'pending' });
     expect(callsFor(orderId)).toHaveLength(0);
-    expect(await getService().ledger.get(orderId)).toMatchObject({ syncState: 'pending', attempts: 0 });
+    expect(await service.ledger.get(orderId)).toMatchObject({ syncState: 'pending', attempts: 0 });
   });
 });

@@ -1,13 +1,16 @@
-import { CASHIER_SUCCESS } from '../../lib/http';
-import { getService, resetService } from '../../lib/service';
+import { CASHIER_SUCCESS, type LifecycleHandler } from '../../lib/http';
 import { pushOrder } from '../../lib/sync/push';
 import { handler as orderCompleted } from '../../functions/orderCompleted';
 import { handler as orderPlaced } from '../../functions/orderPlaced';
-import { handler as paymentSucceeded } from '../../functions/paymentSucceeded';
+import {
+  handler as paymentSucceeded,
+  triggers as paymentSucceededTriggers,
+} from '../../functions/paymentSucceeded';
 import { handler as shipped } from '../../functions/shipped';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
 import {
   callHttp,
   captureLogs,
@@ -104,10 +107,10 @@ describe('POST /baidu/payment-notify', () => {
 
     // Act: the notify, then a push as reconcile would make it 16 minutes later
     const answer = await callHttp(paymentSucceeded, cashierRequest(signedForm(fields, key())));
-    const before = await getService().ledger.get(order.orderId);
+    const before = await stack.service.ledger.get(order.orderId);
     const statusBefore = order.stored()?.data.Status;
     const later = Date.now() + 16 * 60_000;
-    const sync = { ...getService().sync, now: () => later };
+    const sync = { ...stack.service.sync, now: () => later };
     const pushed = await pushOrder(sync, order.orderId, { deadline: later + 5_000 });
 
     // Assess: recorded and answered; open (and due at the end of the wait) until then; closed after
@@ -134,12 +137,12 @@ describe('POST /baidu/payment-notify', () => {
     // Act
     const answer = await callHttp(paymentSucceeded, cashierRequest(signedForm(cancel, key())));
     const later = Date.now() + 60 * 60_000;
-    await pushOrder({ ...getService().sync, now: () => later }, order.orderId, { deadline: later + 5_000 });
+    await pushOrder({ ...stack.service.sync, now: () => later }, order.orderId, { deadline: later + 5_000 });
 
     // Assess
     expect(answer.body).toEqual(CASHIER_SUCCESS);
     expect(order.stored()?.data.Status).toBe(200);
-    const item = await getService().ledger.get(order.orderId);
+    const item = await stack.service.ledger.get(order.orderId);
     expect(item?.syncState).toBe('synced');
     expect(item?.anomalies).toEqual([
       expect.objectContaining({ code: 'cashier-cancel-after-progress', eventId: 'cashier:930000002:-1' }),
@@ -147,15 +150,10 @@ describe('POST /baidu/payment-notify', () => {
   });
 
   describe('with CASHIER_DEAL_ID set', () => {
-    const saved = process.env.CASHIER_DEAL_ID;
+    // paymentSucceeded wired to a service of this shop's dealId
+    let dealBound: LifecycleHandler;
     beforeAll(() => {
-      process.env.CASHIER_DEAL_ID = '470193086';
-      resetService();
-    });
-    afterAll(() => {
-      if (saved === undefined) Reflect.deleteProperty(process.env, 'CASHIER_DEAL_ID');
-      else process.env.CASHIER_DEAL_ID = saved;
-      resetService();
+      dealBound = wired(paymentSucceededTriggers, stack.serviceWith({ cashierDealId: '470193086' }));
     });
 
     it("a validly signed notify of another shop's deal pays nothing, and is an anomaly", async () => {
@@ -164,12 +162,12 @@ describe('POST /baidu/payment-notify', () => {
       const foreign = cashierFields(order.orderId, { dealId: '470999999' });
 
       // Act
-      const answer = await callHttp(paymentSucceeded, cashierRequest(signedForm(foreign, key())));
+      const answer = await callHttp(dealBound, cashierRequest(signedForm(foreign, key())));
 
       // Assess: acknowledged (Baidu stops retrying), nothing changes, a person sees it
       expect(answer.body).toEqual(CASHIER_SUCCESS);
       expect(order.stored()?.data.Status).toBe(1);
-      const item = await getService().ledger.get(order.orderId);
+      const item = await stack.service.ledger.get(order.orderId);
       expect(item?.anomalies).toEqual([
         expect.objectContaining({ code: 'cashier-foreign-deal', eventId: `cashier:${foreign.orderId}:2` }),
       ]);
@@ -177,7 +175,7 @@ describe('POST /baidu/payment-notify', () => {
 
     it("this shop's own deal still pays", async () => {
       const order = await placedOrder('own-deal');
-      await callHttp(paymentSucceeded, cashierRequest(signedForm(cashierFields(order.orderId), key())));
+      await callHttp(dealBound, cashierRequest(signedForm(cashierFields(order.orderId), key())));
       expect(order.stored()?.data.Status).toBe(5);
     });
   });
@@ -211,7 +209,7 @@ describe('POST /baidu/payment-notify', () => {
       paymentSucceeded,
       cashierRequest(signedForm(cashierFields(orderId), key())),
     );
-    const waiting = await getService().ledger.get(orderId);
+    const waiting = await stack.service.ledger.get(orderId);
     const placed = await callHttp(
       orderPlaced,
       merchantRequest('order-placed', events['order-placed'](), stack.secrets.webhookSecret),
@@ -242,7 +240,7 @@ describe('POST /baidu/payment-notify', () => {
     // Assess
     expect(Date.now() - startedAt).toBeLessThan(2_000);
     expect(answer.body).toEqual(CASHIER_SUCCESS);
-    expect((await getService().ledger.get(order.orderId))?.syncState).toBe('pending');
+    expect((await stack.service.ledger.get(order.orderId))?.syncState).toBe('pending');
   });
 });
 

@@ -1,13 +1,17 @@
 import { handler as orderPlaced } from '../../functions/orderPlaced';
 import { handler as paymentSucceeded } from '../../functions/paymentSucceeded';
-import { handler as refundRequested } from '../../functions/refundRequested';
+import {
+  handler as refundRequested,
+  triggers as refundRequestedTriggers,
+} from '../../functions/refundRequested';
 import { handler as refundUpdated } from '../../functions/refundUpdated';
-import type { Fact } from '../../lib/events';
-import { getService, resetService } from '../../lib/service';
+import type { Fact, RefundAuditPolicy } from '../../lib/events';
+import type { LifecycleHandler } from '../../lib/http';
 import { refundAuditFields, refundResultFields, signedNotifyForm } from '../../local/cashier';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
 import { callHttp, captureLogs, httpEvent, orderEvents } from '../http/helpers';
 
 // Baidu cashier's refund audit and refund result (docs/contract.md section 5b), end to end: the functions over
@@ -30,8 +34,8 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const signed = (fields: Record<string, string>) =>
   signedNotifyForm(fields, stack.secrets.cashierPrivateKeyPem);
 
-async function audit(fields: Record<string, string>) {
-  return callHttp(refundRequested, httpEvent('POST /baidu/refund-audit', signed(fields), { headers: FORM }));
+async function audit(fields: Record<string, string>, handler: LifecycleHandler = refundRequested) {
+  return callHttp(handler, httpEvent('POST /baidu/refund-audit', signed(fields), { headers: FORM }));
 }
 
 async function notify(fields: Record<string, string>) {
@@ -65,8 +69,8 @@ async function paidOrder(prefix: string, options: { paid?: boolean } = {}) {
       stack.orderCenter.order(orderId, events.order.openId, stack.appKey)?.data.EXT.SubsOrder?.Items[0]
         ?.SubStatus,
     facts: async (kind: Fact['kind']) =>
-      ((await getService().ledger.get(orderId))?.facts ?? []).filter((fact) => fact.kind === kind),
-    anomalies: async () => (await getService().ledger.get(orderId))?.anomalies ?? [],
+      ((await stack.service.ledger.get(orderId))?.facts ?? []).filter((fact) => fact.kind === kind),
+    anomalies: async () => (await stack.service.ledger.get(orderId))?.anomalies ?? [],
   };
 }
 
@@ -143,7 +147,7 @@ describe('POST /baidu/refund-audit and /baidu/refund-notify (policy match, the d
     // Assess
     expect(reply.body).toEqual(answer(2, 0));
     expect(again.body).toEqual(answer(2, 0));
-    const item = await getService().ledger.get(orderId);
+    const item = await stack.service.ledger.get(orderId);
     const audits = (item?.facts ?? []).filter((fact) => fact.kind === 'refund-audit');
     expect(audits).toHaveLength(1);
     expect(audits[0]?.audit).toMatchObject({ auditStatus: 2, refundPayMoney: 0, policy: 'match' });
@@ -250,32 +254,24 @@ describe('POST /baidu/refund-audit and /baidu/refund-notify (policy match, the d
     // Assess
     expect(reply.status).toBe(422);
     expect(reply.body).toMatchObject({ errno: 422, error: { details: [{ path: 'refundStatus' }] } });
-    expect(await getService().ledger.get(orderId)).toBeUndefined();
+    expect(await stack.service.ledger.get(orderId)).toBeUndefined();
   });
 });
 
 describe('POST /baidu/refund-audit under REFUND_AUDIT_POLICY=approve and manual', () => {
-  const saved = process.env.REFUND_AUDIT_POLICY;
-  const withPolicy = (policy: string) => {
-    process.env.REFUND_AUDIT_POLICY = policy;
-    resetService();
-  };
-
-  afterEach(() => {
-    if (saved === undefined) delete process.env.REFUND_AUDIT_POLICY;
-    else process.env.REFUND_AUDIT_POLICY = saved;
-    resetService();
-  });
+  /** refundRequested wired to a service that answers audits under the policy */
+  const withPolicy = (policy: RefundAuditPolicy): LifecycleHandler =>
+    wired(refundRequestedTriggers, stack.serviceWith({ refundAuditPolicy: policy }));
 
   it('approve: approves any amount within the rest, with no merchant refund, and rejects beyond it', async () => {
     // Prepare
-    withPolicy('approve');
+    const approving = withPolicy('approve');
     const order = await paidOrder('approve');
     const second = { ...order.batch, refundBatchId: uniqueId('rb') };
 
     // Act
-    const first = await audit(refundAuditFields({ ...order.batch, applyRefundMoney: 2000 }));
-    const over = await audit(refundAuditFields({ ...second, applyRefundMoney: 391 }));
+    const first = await audit(refundAuditFields({ ...order.batch, applyRefundMoney: 2000 }), approving);
+    const over = await audit(refundAuditFields({ ...second, applyRefundMoney: 391 }), approving);
 
     // Assess
     expect(first.body).toEqual(answer(1, 2000));
@@ -284,12 +280,12 @@ describe('POST /baidu/refund-audit under REFUND_AUDIT_POLICY=approve and manual'
 
   it('manual: undecided even when a merchant refund matches', async () => {
     // Prepare
-    withPolicy('manual');
+    const manual = withPolicy('manual');
     const order = await paidOrder('manual');
     await order.requestRefund();
 
     // Act
-    const reply = await audit(refundAuditFields({ ...order.batch, applyRefundMoney: 2390 }));
+    const reply = await audit(refundAuditFields({ ...order.batch, applyRefundMoney: 2390 }), manual);
 
     // Assess
     expect(reply.body).toEqual(answer(3, 0));

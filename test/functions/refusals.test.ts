@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { generateKeyPairSync } from 'node:crypto';
 import { signWebhook } from '../../lib/events';
-import { getService } from '../../lib/service';
 import type { InvokeRefusal } from '../../lib/http/middleware';
 import { LedgerUnavailableError } from '../../lib/ledger/types';
 import { handler as orderClosed } from '../../functions/orderClosed';
-import { handler as orderPlaced } from '../../functions/orderPlaced';
+import { handler as orderPlaced, triggers as orderPlacedTriggers } from '../../functions/orderPlaced';
 import { handler as paymentSucceeded } from '../../functions/paymentSucceeded';
 import { handler as shipped } from '../../functions/shipped';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
 import {
   callHttp,
   captureLogs,
@@ -196,7 +196,7 @@ describe('a merchant event refused over HTTP', () => {
     expectMerchantRefusal(answer, { status: 422, code: 'invalid_event', fields: ['type'] });
     expect(then.status).toBe(202);
     expect(then.body).toMatchObject({ duplicate: false });
-    const item = await getService().ledger.get(event.orderId);
+    const item = await stack.service.ledger.get(event.orderId);
     expect(item?.facts.map((f) => f.kind)).toEqual(['placed']);
   });
 
@@ -226,7 +226,7 @@ describe('a merchant event refused over HTTP', () => {
     expectMerchantRefusal(answer, { status: 409, code: 'order_owner_conflict', fields: ['order.openId'] });
     expect(again.status).toBe(202);
     expect(again.body).toMatchObject({ duplicate: true });
-    const item = await getService().ledger.get(orderId);
+    const item = await stack.service.ledger.get(orderId);
     expect(item?.facts.map((f) => f.eventId)).toEqual([first.eventId]);
     expect(item?.openId).toBe('user-a');
   });
@@ -296,7 +296,7 @@ describe('a merchant event refused over direct invoke', () => {
     expect(refused.details.map((d) => d.path)).toEqual(
       expect.arrayContaining(['eventId', 'shipment.shippedAt']),
     );
-    expect(await getService().ledger.get(orderId)).toBeUndefined();
+    expect(await stack.service.ledger.get(orderId)).toBeUndefined();
   });
 
   it.each([null, 'shipped', 42, []])('is answered with a refusal for %p', async (event) => {
@@ -308,12 +308,13 @@ describe('a merchant event refused over direct invoke', () => {
   it('still fails, so Lambda retries it, when the ledger cannot record it', async () => {
     const orderId = uniqueId('invoke-down');
     const event = orderEvents(orderId)['order-placed']();
-    const ledger = getService().ledger;
+    const ledger = stack.service.ledger;
+    const placeOrder = wired(orderPlacedTriggers, stack.service);
     const recordFact = jest
       .spyOn(ledger, 'recordFact')
       .mockRejectedValueOnce(new LedgerUnavailableError('down'));
     try {
-      await expect(orderPlaced(event, lambdaContext('orderPlaced'))).rejects.toThrow(LedgerUnavailableError);
+      await expect(placeOrder(event, lambdaContext('orderPlaced'))).rejects.toThrow(LedgerUnavailableError);
     } finally {
       recordFact.mockRestore();
     }
@@ -412,6 +413,6 @@ describe('a cashier notify refused', () => {
 
     // Assess
     expect(answer.status).toBe(401);
-    expect(await getService().ledger.get(tpOrderId)).toBeUndefined();
+    expect(await stack.service.ledger.get(tpOrderId)).toBeUndefined();
   });
 });

@@ -1,13 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadConfig, type Config } from '../../lib/config';
+import { lifecycleHandler } from '../../lib/http';
 import { CASHIER_REPLY_MS } from '../../lib/http/cashier';
 import { LedgerUnavailableError } from '../../lib/ledger/types';
-import { resetService } from '../../lib/service';
-import { handler as orderPlaced } from '../../functions/orderPlaced';
-import { handler as paymentSucceeded } from '../../functions/paymentSucceeded';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { awsClientSettings } from '../../lib/aws-clients';
+import { createEventService, type ServiceOverrides } from '../../lib/service';
+import { triggers as orderPlacedTriggers } from '../../functions/orderPlaced';
+import { triggers as paymentSucceededTriggers } from '../../functions/paymentSucceeded';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
 import {
   callHttp,
   captureLogs,
@@ -31,26 +37,23 @@ afterAll(async () => {
   await stack.stopAndRestore();
 });
 
-/** Points one variable elsewhere for the test, and the service with it. */
-function withEnv(name: string, value: string): void {
-  const saved = process.env[name];
-  process.env[name] = value;
-  resetService();
-  onCleanup(() => {
-    if (saved === undefined) Reflect.deleteProperty(process.env, name);
-    else process.env[name] = saved;
-    resetService();
-  });
-}
-
-const cleanups: (() => void)[] = [];
-const onCleanup = (cleanup: () => void) => cleanups.push(cleanup);
-afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()));
+/** The two functions wired to a service of this stack with a setting changed (a missing table or key). */
+const wiredWith = (changes: Partial<Config>, clients: ServiceOverrides = {}) => {
+  const service = stack.serviceWith(changes, clients);
+  return {
+    orderPlaced: wired(orderPlacedTriggers, service),
+    paymentSucceeded: wired(paymentSucceededTriggers, service),
+  };
+};
 
 const placed = () => orderEvents(uniqueId('unavailable'))['order-placed']();
 
 describe('when the ledger cannot be written', () => {
-  beforeEach(() => withEnv('LEDGER_TABLE', 'swan-order-sync-missing-ledger'));
+  let orderPlaced: ReturnType<typeof wiredWith>['orderPlaced'];
+  let paymentSucceeded: ReturnType<typeof wiredWith>['paymentSucceeded'];
+  beforeAll(
+    () => ({ orderPlaced, paymentSucceeded } = wiredWith({ ledgerTable: 'swan-order-sync-missing-ledger' })),
+  );
 
   it('a merchant event gets 503 ledger_unavailable', async () => {
     // Act
@@ -86,7 +89,9 @@ describe('when the ledger cannot be written', () => {
 describe('when the key to check a request cannot be read from SSM', () => {
   it('a merchant event gets 503 parameter_store_unavailable', async () => {
     // Prepare
-    withEnv('WEBHOOK_SECRET_PARAM', '/swan-order-sync/local/missing-webhook-secret');
+    const { orderPlaced } = wiredWith({
+      webhookSecretParam: '/swan-order-sync/local/missing-webhook-secret',
+    });
 
     // Act
     const answer = await callHttp(
@@ -101,7 +106,9 @@ describe('when the key to check a request cannot be read from SSM', () => {
 
   it('a cashier notify gets 503 with errno ≠ 0', async () => {
     // Prepare
-    withEnv('CASHIER_PUBLIC_KEY_PARAM', '/swan-order-sync/local/missing-cashier-public-key');
+    const { paymentSucceeded } = wiredWith({
+      cashierPublicKeyParam: '/swan-order-sync/local/missing-cashier-public-key',
+    });
     const form = signedForm(cashierFields(uniqueId('tp')), stack.secrets.cashierPrivateKeyPem);
 
     // Act
@@ -128,14 +135,20 @@ describe('when DynamoDB or SSM hangs (accepts the connection, never answers)', (
     await new Promise<void>((resolve) => hung.close(() => resolve()));
   });
 
-  it.each([
-    ['DynamoDB', 'AWS_ENDPOINT_URL_DYNAMODB'],
-    ['SSM', 'AWS_ENDPOINT_URL_SSM'],
-  ])(
+  it.each(['DynamoDB', 'SSM'])(
     'a cashier notify is answered 503 by the reply deadline when %s hangs, so Baidu retries',
-    async (_name, variable) => {
-      // Prepare: a service whose client of that AWS service talks to a server that never answers
-      withEnv(variable, hungUrl);
+    async (name) => {
+      // Prepare: a service whose client of that AWS service (a webhook's timeouts) talks to a server that
+      // never answers
+      const settings = {
+        ...awsClientSettings('webhook'),
+        endpoint: hungUrl,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      };
+      const clients =
+        name === 'DynamoDB' ? { dynamo: new DynamoDBClient(settings) } : { ssm: new SSMClient(settings) };
+      const { paymentSucceeded } = wiredWith({}, clients);
       const form = signedForm(cashierFields(uniqueId('tp')), stack.secrets.cashierPrivateKeyPem);
 
       // Act
@@ -156,7 +169,10 @@ describe('when DynamoDB or SSM hangs (accepts the connection, never answers)', (
 describe('a fault of our own', () => {
   it('answers a logged 500 when the configuration is broken, never for the request', async () => {
     // Prepare
-    withEnv('BAIDU_APP_KEY', '');
+    // a function's service is built on its first request, from the configuration it reads then
+    const orderPlaced = lifecycleHandler(
+      orderPlacedTriggers(() => createEventService(loadConfig({ ...stack.env, BAIDU_APP_KEY: '' }))),
+    );
 
     // Act
     const answer = await callHttp(

@@ -3,10 +3,10 @@ import { parseCashierNotify } from '../../lib/events';
 import type { Fact } from '../../lib/events/types';
 import { shardOf, DEFAULT_SYNC_SHARDS } from '../../lib/ledger/shard';
 import { report, runPaymentChecks, type PaymentCheckDependencies } from '../../lib/reconcile';
-import { getService, resetService } from '../../lib/service';
+import type { Service } from '../../lib/service';
 import { pushOrder } from '../../lib/sync/push';
-import { handler } from '../../functions/reconcile';
-import { handler as worker } from '../../functions/reconcileWorker';
+import { reconcileHandler } from '../../functions/reconcile';
+import { reconcileWorkerHandler } from '../../functions/reconcileWorker';
 import { paidNotifyFields } from '../../local/cashier';
 import { createLedgerTable } from '../../local/dynamo';
 import { fact, snapshot, uniqueId } from '../helpers/facts';
@@ -24,6 +24,10 @@ const at = (minutes: number) => PLACED * 1000 + minutes * MIN;
 
 let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
 let deps: PaymentCheckDependencies;
+/** this test's service (its own ledger table); reconcile and its workers are wired to it */
+let service: Service;
+const handler = reconcileHandler(() => service);
+const worker = reconcileWorkerHandler(() => service);
 
 beforeAll(async () => {
   stack = await startStackForHandlers();
@@ -34,11 +38,10 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  process.env.LEDGER_TABLE = uniqueId('payment-check');
-  await createLedgerTable(stack.dynamo.client, process.env.LEDGER_TABLE);
-  resetService();
+  const ledgerTable = uniqueId('payment-check');
+  await createLedgerTable(stack.dynamo.client, ledgerTable);
   stack.orderCenter.reset();
-  const service = getService();
+  service = stack.serviceWith({ ledgerTable });
   const now = () => clock;
   const cashier = createCashierQueryClient({
     baseUrl: stack.orderCenter.url,
@@ -52,7 +55,7 @@ beforeEach(async () => {
 async function placeOrder(): Promise<string> {
   const orderId = uniqueId('pc');
   clock = at(0);
-  await getService().ledger.recordFact(
+  await service.ledger.recordFact(
     fact({ orderId, kind: 'placed', occurredAt: PLACED, order: snapshot({ createdAt: PLACED }) }),
   );
   const pushed = await pushOrder(deps.sync, orderId, { deadline: Date.now() + 20_000 });
@@ -85,7 +88,7 @@ describe('the payment check (CONTRACT section 5c)', () => {
     expect(early.asked).toBe(0);
     expect(late).toMatchObject({ asked: 1, paid: 1, mismatched: 0 });
     expect(stack.orderCenter.order(orderId)?.data.Status).toBe(5); // 等待卖家发货
-    const item = await getService().ledger.get(orderId);
+    const item = await service.ledger.get(orderId);
     const paid = item?.facts.find((f: Fact) => f.kind === 'paid');
     expect(paid).toMatchObject({
       eventId: `cashier:${payment.orderId}:2`,
@@ -93,7 +96,7 @@ describe('the payment check (CONTRACT section 5c)', () => {
       payment: { amount: AMOUNT, cashierOrderId: payment.orderId },
     });
     expect(item?.syncState).toBe('synced');
-    const found = await report(getService().ledger, stack.appKey);
+    const found = await report(service.ledger, stack.appKey);
     expect(found.paidByQuery.map((p) => p.orderId)).toEqual([orderId]);
     // Asked no more: paid orders leave the index
     expect((await checkAt(61)).asked).toBe(0);
@@ -115,11 +118,11 @@ describe('the payment check (CONTRACT section 5c)', () => {
         paidAt: PLACED + 60,
       }),
     );
-    const outcome = await getService().ledger.recordFact(notify);
+    const outcome = await service.ledger.recordFact(notify);
 
     // Assess
     expect(outcome.outcome).toBe('duplicate');
-    const item = await getService().ledger.get(orderId);
+    const item = await service.ledger.get(orderId);
     expect(item?.facts.filter((f) => f.kind === 'paid')).toHaveLength(1);
   });
 
@@ -139,7 +142,7 @@ describe('the payment check (CONTRACT section 5c)', () => {
     expect(asked).toEqual([0, 1, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0]);
     expect(queriesFor(orderId)).toHaveLength(4);
     expect(stack.orderCenter.order(orderId)?.data.Status).toBe(1);
-    const item = await getService().ledger.get(orderId);
+    const item = await service.ledger.get(orderId);
     expect(item?.paymentChecks).toBe(4);
   });
 
@@ -154,7 +157,7 @@ describe('the payment check (CONTRACT section 5c)', () => {
     // Assess
     expect(summary).toMatchObject({ asked: 1, paid: 0, mismatched: 1 });
     expect(stack.orderCenter.order(orderId)?.data.Status).toBe(1);
-    const item = await getService().ledger.get(orderId);
+    const item = await service.ledger.get(orderId);
     expect(item?.anomalies?.map((a) => a.code)).toEqual(['cashier-amount-mismatch']);
   });
 
@@ -176,10 +179,8 @@ describe('the payment check (CONTRACT section 5c)', () => {
 
   it('asks nothing without CASHIER_APP_KEY', async () => {
     // Prepare: the service as configured without the cashier appKey
-    process.env.CASHIER_APP_KEY = '';
-    resetService();
-    try {
-      const service = getService();
+    service = stack.serviceWith({ ledgerTable: service.config.ledgerTable, cashierAppKey: undefined });
+    {
       expect(service.cashier).toBeUndefined();
       deps = { sync: { ...service.sync, now: () => clock }, cashier: service.cashier };
       const orderId = await placeOrder();
@@ -193,9 +194,6 @@ describe('the payment check (CONTRACT section 5c)', () => {
       expect(summary.asked).toBe(0);
       expect(queriesFor(orderId)).toHaveLength(0);
       expect(stack.orderCenter.order(orderId)?.data.Status).toBe(1);
-    } finally {
-      process.env.CASHIER_APP_KEY = stack.env.CASHIER_APP_KEY;
-      resetService();
     }
   });
 
@@ -203,10 +201,10 @@ describe('the payment check (CONTRACT section 5c)', () => {
     // Prepare: the handler reads the real clock
     const orderId = uniqueId('pc-live');
     const placed = Math.floor(Date.now() / 1000) - 20 * 60;
-    await getService().ledger.recordFact(
+    await service.ledger.recordFact(
       fact({ orderId, kind: 'placed', occurredAt: placed, order: snapshot({ createdAt: placed }) }),
     );
-    await pushOrder(getService().sync, orderId, { deadline: Date.now() + 20_000 });
+    await pushOrder(service.sync, orderId, { deadline: Date.now() + 20_000 });
     stack.orderCenter.recordPayment({ tpOrderId: orderId, totalMoney: AMOUNT });
 
     // Act

@@ -1,11 +1,11 @@
 import type { Fact } from '../../lib/events/types';
 import { runReconcile } from '../../lib/reconcile';
 import { createOrderCenterClient } from '../../lib/order-center/client';
-import { getService, resetService } from '../../lib/service';
+import type { Service } from '../../lib/service';
 import { createLedgerTable } from '../../local/dynamo';
 import type { SyncDependencies } from '../../lib/sync/push';
-import { handler } from '../../functions/reconcile';
-import { handler as worker } from '../../functions/reconcileWorker';
+import { reconcileHandler } from '../../functions/reconcile';
+import { reconcileWorkerHandler } from '../../functions/reconcileWorker';
 import { duplicatedSubOrders, mismatches } from '../helpers/convergence';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
@@ -19,6 +19,10 @@ let lambda: LocalLambda;
 let deps: SyncDependencies;
 /** The handler's JSON log lines and metrics, kept out of jest's output. */
 let logs: ReturnType<typeof captureLogs>;
+/** this test's service (its own ledger table); reconcile and its workers are wired to it */
+let service: Service;
+const handler = reconcileHandler(() => service);
+const worker = reconcileWorkerHandler(() => service);
 
 beforeAll(async () => {
   stack = await startStackForHandlers();
@@ -44,12 +48,10 @@ async function reconcileAll(): Promise<unknown> {
 
 beforeEach(async () => {
   // Each test gets its own ledger table, so no test sees another's orders.
-  process.env.LEDGER_TABLE = uniqueId('reconcile');
-  await createLedgerTable(stack.dynamo.client, process.env.LEDGER_TABLE);
-  resetService();
+  const ledgerTable = uniqueId('reconcile');
+  await createLedgerTable(stack.dynamo.client, ledgerTable);
   stack.orderCenter.reset();
-  // As the reconcile function wires it: its AWS clients wait longer than a webhook's.
-  const service = getService('reconcile');
+  service = stack.serviceWith({ ledgerTable });
   // A call timeout far above the stand-in's answer time even on a loaded machine: a timeout that fires on
   // a slow answer makes the client resend an add Baidu already applied (harmless, but not what is tested).
   const client = createOrderCenterClient({
@@ -64,7 +66,7 @@ beforeEach(async () => {
 });
 
 async function record(facts: readonly Fact[]): Promise<void> {
-  const { ledger } = getService();
+  const { ledger } = service;
   for (const f of facts) await ledger.recordFact(f);
 }
 
@@ -86,7 +88,7 @@ async function recordOrders(count: number, seed: number): Promise<Map<string, Fa
     );
   }
   const all = shuffle([...byOrder.values()].flat(), random);
-  const { ledger } = getService();
+  const { ledger } = service;
   for (let i = 0; i < all.length; i += 32)
     await Promise.all(all.slice(i, i + 32).map((f) => ledger.recordFact(f)));
   return byOrder;
@@ -104,7 +106,7 @@ function statusCalls() {
 async function unsettled(ids: Iterable<string>): Promise<string[]> {
   const out: string[] = [];
   for (const id of ids) {
-    const item = await getService().ledger.get(id);
+    const item = await service.ledger.get(id);
     if (!item || item.syncState !== 'synced' || item.leaseOwner !== undefined) out.push(id);
   }
   return out;
@@ -316,7 +318,7 @@ describe('reconcile when something fails for one order of a batch', () => {
     // Assess
     expect(summary).toMatchObject({ due: 5, confirmed: 5, failed: 0 });
     expect(statusCalls().map((c) => (c.body as { Data: unknown[] }).Data.length)).toEqual([5, 1, 1, 1, 1, 1]);
-    for (const id of ids) expect((await getService().ledger.get(id))?.syncState).toBe('synced');
+    for (const id of ids) expect((await service.ledger.get(id))?.syncState).toBe('synced');
   });
 
   it('still sends the batches it took when the ledger fails for one order, and leaves none leased', async () => {
@@ -338,8 +340,8 @@ describe('reconcile when something fails for one order of a batch', () => {
 
     // Assess
     expect(summary).toMatchObject({ due: 4, confirmed: 3, pending: 1 });
-    for (const id of ids) expect((await getService().ledger.get(id))?.leaseOwner).toBeUndefined();
-    expect((await getService().ledger.get(ids[0]!))?.syncState).toBe('pending');
+    for (const id of ids) expect((await service.ledger.get(id))?.leaseOwner).toBeUndefined();
+    expect((await service.ledger.get(ids[0]!))?.syncState).toBe('pending');
   });
 });
 
@@ -373,7 +375,7 @@ describe("reconcile and Baidu's quota and undocumented codes", () => {
     expect(summary).toMatchObject({ due: 3, quota: 3, pending: 3, confirmed: 0, failed: 0 });
     expect(again).toMatchObject({ due: 0 });
     for (const id of ids) {
-      const item = (await getService().ledger.get(id))!;
+      const item = (await service.ledger.get(id))!;
       expect(item).toMatchObject({ syncState: 'pending', attempts: 0, lastError: { kind: 'quota' } });
       expect(item.nextAttemptAt).toBeGreaterThanOrEqual(start + 5 * 60_000);
     }
@@ -390,12 +392,12 @@ describe("reconcile and Baidu's quota and undocumented codes", () => {
     for (let i = 0; i < 3; i++) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       await runReconcile(quick, { deadline: Date.now() + 60_000 });
-      states.push((await getService().ledger.get(id!))!.syncState);
+      states.push((await service.ledger.get(id!))!.syncState);
     }
 
     // Assess
     expect(states).toEqual(['pending', 'pending', 'failed']);
-    const item = (await getService().ledger.get(id!))!;
+    const item = (await service.ledger.get(id!))!;
     expect(item.lastError).toMatchObject({ kind: 'unknown', repeats: 3 });
     expect(item.lastError!.message).toContain('errno 31337: undocumented error');
     expect(stack.orderCenter.requests.filter((r) => r.call === 'add/main/info')).toHaveLength(3);
@@ -407,7 +409,7 @@ describe('the reconcile function', () => {
     // Prepare
     const byOrder = await recordOrders(3, 21);
     const [orderId] = byOrder.keys();
-    const before = await getService().ledger.get(orderId!);
+    const before = await service.ledger.get(orderId!);
 
     // Act
     const result = (await handler({ dryRun: true, orderIds: [orderId!] }, lambdaContext('reconcile'))) as {
@@ -417,7 +419,7 @@ describe('the reconcile function', () => {
     // Assess
     expect(result.orders).toEqual([expect.objectContaining({ orderId, calls: [{ call: 'add/main/info' }] })]);
     expect(stack.orderCenter.requests).toHaveLength(0);
-    expect(await getService().ledger.get(orderId!)).toEqual(before);
+    expect(await service.ledger.get(orderId!)).toEqual(before);
   });
 
   it('force: resends the named orders whole', async () => {
@@ -468,7 +470,7 @@ describe('the reconcile function', () => {
   it('report: lists cashier payments whose snapshot never came', async () => {
     // Prepare
     const orderId = uniqueId('lonely');
-    await getService().ledger.recordFact({
+    await service.ledger.recordFact({
       eventId: `cashier:${orderId}:2`,
       kind: 'paid',
       source: 'cashier',
@@ -500,7 +502,7 @@ describe('the reconcile function', () => {
     // Prepare: an order of 6370 fen, and a cashier notify of 100
     const [placed] = (await recordOrders(1, 25)).values().next().value!;
     const orderId = placed!.orderId;
-    await getService().ledger.recordFact({
+    await service.ledger.recordFact({
       eventId: `cashier:${orderId}:2`,
       kind: 'paid',
       source: 'cashier',
@@ -558,7 +560,7 @@ describe('the reconcile function', () => {
     // Assess
     expect(summary.stoppedEarly).toBe(true);
     expect(summary.due).toBeLessThan(40);
-    const { entries } = await getService().ledger.queryQueue('pending', { dueBy: Date.now(), limit: 1000 });
+    const { entries } = await service.ledger.queryQueue('pending', { dueBy: Date.now(), limit: 1000 });
     expect(entries.length).toBeGreaterThanOrEqual(40 - summary.confirmed);
   });
 });

@@ -1,14 +1,15 @@
 import { handler as orderPlaced } from '../../functions/orderPlaced';
 import { handler as paymentSucceeded } from '../../functions/paymentSucceeded';
-import { handler as reconcile } from '../../functions/reconcile';
-import { handler as refundRequested } from '../../functions/refundRequested';
+import { reconcileHandler } from '../../functions/reconcile';
+import { triggers as refundRequestedTriggers } from '../../functions/refundRequested';
+import type { LifecycleHandler } from '../../lib/http';
 import { parseReconcileCommand, type RefundAuditEntry } from '../../lib/reconcile';
-import { resetService } from '../../lib/service';
 import { InvalidInputError } from '../../lib/validation';
 import { refundAuditFields, signedNotifyForm } from '../../local/cashier';
 import { uniqueId } from '../helpers/facts';
 import { lambdaContext } from '../helpers/lambda';
 import { startStackForHandlers } from '../helpers/stack';
+import { wired } from '../helpers/wired';
 import { callHttp, captureLogs, httpEvent, orderEvents } from '../http/helpers';
 
 // The operator's side of the refund audit (docs/contract.md section 5b): `{"refundAudit":{...}}` and the report.
@@ -48,17 +49,20 @@ describe('parseReconcileCommand: refundAudit', () => {
 describe('{"refundAudit":{...}} under REFUND_AUDIT_POLICY=manual, and {"report":true}', () => {
   let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
   let logs: ReturnType<typeof captureLogs>;
+  // refundRequested and reconcile, wired to one service that answers audits under REFUND_AUDIT_POLICY=manual
+  let refundRequested: LifecycleHandler;
+  let reconcile: ReturnType<typeof reconcileHandler>;
 
   beforeAll(async () => {
     stack = await startStackForHandlers();
-    process.env.REFUND_AUDIT_POLICY = 'manual';
-    resetService();
+    const manual = stack.serviceWith({ refundAuditPolicy: 'manual' });
+    refundRequested = wired(refundRequestedTriggers, manual);
+    reconcile = reconcileHandler(() => manual);
     logs = captureLogs();
   });
 
   afterAll(async () => {
     logs.restore();
-    delete process.env.REFUND_AUDIT_POLICY;
     await stack.stopAndRestore();
   });
 

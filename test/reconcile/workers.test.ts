@@ -1,11 +1,11 @@
-import { handler } from '../../functions/reconcile';
-import { handler as worker } from '../../functions/reconcileWorker';
+import { reconcileHandler } from '../../functions/reconcile';
+import { reconcileWorkerHandler } from '../../functions/reconcileWorker';
 import type { Fact } from '../../lib/events/types';
 import type { Ledger, LedgerItem } from '../../lib/ledger/types';
 import { shardOf } from '../../lib/ledger/shard';
 import { createOrderCenterClient } from '../../lib/order-center/client';
 import { fanOut, runReconcile } from '../../lib/reconcile';
-import { getService, resetService } from '../../lib/service';
+import type { Service } from '../../lib/service';
 import type { SyncDependencies } from '../../lib/sync/push';
 import { createLedgerTable } from '../../local/dynamo';
 import { startLocalLambda, type LocalLambda } from '../../local/lambda';
@@ -17,6 +17,10 @@ import { startStackForHandlers } from '../helpers/stack';
 
 let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
 let lambda: LocalLambda;
+/** this test's service (its own ledger table); reconcile and its workers are wired to it */
+let service: Service;
+const handler = reconcileHandler(() => service);
+const worker = reconcileWorkerHandler(() => service);
 let deps: SyncDependencies;
 
 beforeAll(async () => {
@@ -32,11 +36,10 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  process.env.LEDGER_TABLE = uniqueId('workers');
-  await createLedgerTable(stack.dynamo.client, process.env.LEDGER_TABLE);
-  resetService();
+  const ledgerTable = uniqueId('workers');
+  await createLedgerTable(stack.dynamo.client, ledgerTable);
   stack.orderCenter.reset();
-  const service = getService('reconcile');
+  service = stack.serviceWith({ ledgerTable });
   const client = createOrderCenterClient({
     baseUrl: stack.orderCenter.url,
     tokens: service.tokens,
@@ -46,7 +49,7 @@ beforeEach(async () => {
 });
 
 async function record(facts: readonly Fact[]): Promise<void> {
-  const { ledger } = getService();
+  const { ledger } = service;
   for (let i = 0; i < facts.length; i += 32)
     await Promise.all(facts.slice(i, i + 32).map((f) => ledger.recordFact(f)));
 }
@@ -104,7 +107,7 @@ function watchedLedger(ledger: Ledger): { ledger: Ledger; most: () => number } {
 
 async function leftLeased(ids: Iterable<string>): Promise<string[]> {
   const out: string[] = [];
-  for (const id of ids) if ((await getService().ledger.get(id))?.leaseOwner !== undefined) out.push(id);
+  for (const id of ids) if ((await service.ledger.get(id))?.leaseOwner !== undefined) out.push(id);
   return out;
 }
 
@@ -159,7 +162,7 @@ describe('a reconcile worker streams', () => {
     expect(summary.stoppedEarly).toBe(true);
     expect(summary.due).toBeGreaterThanOrEqual(30);
     expect(summary.due).toBeLessThan(120);
-    const states = await Promise.all([...byOrder.keys()].map((id) => getService().ledger.get(id)));
+    const states = await Promise.all([...byOrder.keys()].map((id) => service.ledger.get(id)));
     const synced = states.filter((s) => s?.syncState === 'synced').length;
     // (At least: a write retried after a timeout, applied the first time, counts as pending in the summary.)
     expect(synced).toBeGreaterThanOrEqual(summary.confirmed);
@@ -221,7 +224,7 @@ describe('the coordinator', () => {
 describe('operator commands page across the shards', () => {
   it('report, dry run and revive answer a page at a time; the cursors walk every order once', async () => {
     // Prepare: 230 dead orders
-    const { ledger } = getService();
+    const { ledger } = service;
     const ids = Array.from({ length: 230 }, (_, i) => `${uniqueId('dead')}-${i}`);
     const dead = async (orderId: string) => {
       const [placed] = lifecycle({ orderId, openId: 'u', category: 'virtual', random: seeded(1) });

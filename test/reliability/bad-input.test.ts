@@ -14,7 +14,6 @@ import {
 } from '../../lib/events';
 import { createDynamoLedger } from '../../lib/ledger/dynamo-ledger';
 import { MAX_REFUSAL_BYTES, MAX_REFUSAL_DETAILS, type StackResult } from '../../lib/http';
-import { getService } from '../../lib/service';
 import { pushOrder } from '../../lib/sync/push';
 import { lambdaContext } from '../helpers/lambda';
 import { isOrderKey } from '../../lib/ledger/reserved';
@@ -33,7 +32,7 @@ import {
   type RefundCallbackRouteKey,
   type RouteKey,
 } from './deliveries';
-import { REFUND_CALLBACK_HANDLERS, ROUTE_HANDLERS } from './handlers';
+import { refundCallbackHandlers, routeHandlers } from './handlers';
 import { captureLogs, printCounts, secretsInLogs, type CapturedLogs } from './logs';
 
 /**
@@ -48,6 +47,8 @@ const FC_SEED = 9_112_026;
 type Stack = Awaited<ReturnType<typeof startStackForHandlers>>;
 
 let stack: Stack;
+const ROUTE_HANDLERS = routeHandlers(() => stack.service);
+const REFUND_CALLBACK_HANDLERS = refundCallbackHandlers(() => stack.service);
 let logs: CapturedLogs;
 let serial = 0;
 const accepted = new Map<string, Fact[]>();
@@ -727,7 +728,7 @@ describe('issue 20: hostile senders', () => {
         expectHandled(reply);
         expect(reply.status).toBe(422);
         expect(reply.details.map((d) => d.path)).toContain('type');
-        expect(await getService().ledger.get(orderId)).toBeUndefined();
+        expect(await stack.service.ledger.get(orderId)).toBeUndefined();
       }),
       { numRuns: 80, seed: FC_SEED },
     );
@@ -745,7 +746,7 @@ describe('issue 20: hostile senders', () => {
 
   it('a cancel notify (another cashier attempt) on a paid order: acknowledged, the order stays paid', async () => {
     const later = Date.now() + 86_400_000;
-    const sync = { ...getService().sync, now: () => later };
+    const sync = { ...stack.service.sync, now: () => later };
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.integer({ min: 1, max: 999_999 }), async (cancelFirst, attempt) => {
         attacks['cancel notifies on paid orders'] += 1;
@@ -760,7 +761,7 @@ describe('issue 20: hostile senders', () => {
         expect(shownStatus(orderId, openId)).toBe(5);
         const history = stack.orderCenter.order(orderId, openId, stack.appKey)?.statusHistory ?? [];
         expect(history.map((h) => h.status)).not.toContain(100);
-        const item = await getService().ledger.get(orderId);
+        const item = await stack.service.ledger.get(orderId);
         expect(item?.anomalies?.map((a) => a.code)).toContain('cashier-cancel-after-progress');
       }),
       { numRuns: 24, seed: FC_SEED },
@@ -788,7 +789,7 @@ describe('issue 20: hostile senders', () => {
         const reply = await deliver(route, hostile, 're-owning');
         expect(reply.status).toBe(409);
         expect(reply.details.map((d) => d.path)).toEqual(['order.openId']);
-        const item = await getService().ledger.get(orderId);
+        const item = await stack.service.ledger.get(orderId);
         expect(item?.facts).toHaveLength(1);
         expect(item?.openId).toBe(openId);
         expect(stack.orderCenter.orders().filter((o) => o.data.ResourceID === orderId)).toHaveLength(1);
@@ -829,7 +830,7 @@ describe('issue 20: hostile senders', () => {
         const reply = await deliver(PLACED_ROUTE, event, 'oversized total');
         expect(reply.status).toBe(422);
         expect(reply.details.some((d) => d.path.startsWith('order.items'))).toBe(true);
-        expect(await getService().ledger.get(orderId)).toBeUndefined();
+        expect(await stack.service.ledger.get(orderId)).toBeUndefined();
       }),
       { numRuns: 60, seed: FC_SEED },
     );
@@ -878,7 +879,7 @@ describe('issue 20: hostile senders', () => {
         // the genuine notify pays the order
         const reply = await notify(paid, 'look-alike eventId');
         expect(reply.status).toBe(200);
-        const item = await getService().ledger.get(orderId);
+        const item = await stack.service.ledger.get(orderId);
         const cashierFacts = item?.facts.filter((f) => f.source === 'cashier') ?? [];
         expect(cashierFacts.map((f) => f.eventId)).toEqual([`cashier:${paid.orderId}:2`]);
         expect([5, 200]).toContain(shownStatus(orderId, openId));

@@ -10,15 +10,10 @@ import {
 } from '../../lib/events';
 import type { LifecycleHandler } from '../../lib/http';
 import { createDynamoLedger } from '../../lib/ledger/dynamo-ledger';
-import { getService } from '../../lib/service';
-import { handler as orderPlaced } from '../../functions/orderPlaced';
-import { handler as paymentSucceeded } from '../../functions/paymentSucceeded';
-import { handler as refundRequested } from '../../functions/refundRequested';
-import { handler as refundUpdated } from '../../functions/refundUpdated';
-import { handler as shipped } from '../../functions/shipped';
 import { mismatches } from '../helpers/convergence';
 import { startStackForHandlers } from '../helpers/stack';
 import { callHttp, merchantRequest, unixNow } from '../http/helpers';
+import { routeHandlers } from './handlers';
 import { captureLogs, printCounts, type CapturedLogs } from './logs';
 
 /**
@@ -38,12 +33,13 @@ const MAX_ITEM_BYTES = 400 * 1024;
 
 type Stack = Awaited<ReturnType<typeof startStackForHandlers>>;
 
+const ROUTES = routeHandlers(() => stack.service);
 const HANDLERS: Partial<Record<MerchantEventType, LifecycleHandler>> = {
-  'order-placed': orderPlaced,
-  'payment-succeeded': paymentSucceeded,
-  shipped,
-  'refund-requested': refundRequested,
-  'refund-updated': refundUpdated,
+  'order-placed': ROUTES['POST /events/order-placed'],
+  'payment-succeeded': ROUTES['POST /events/payment-succeeded'],
+  shipped: ROUTES['POST /events/shipped'],
+  'refund-requested': ROUTES['POST /events/refund-requested'],
+  'refund-updated': ROUTES['POST /events/refund-updated'],
 };
 
 /** One request, and what it must be answered. */
@@ -219,7 +215,7 @@ function deliveries(): Delivery[] {
 }
 
 async function rawItem(client: DynamoDBClient) {
-  const { ledgerTable } = getService().config;
+  const { ledgerTable } = stack.service.config;
   const { Item } = await client.send(
     new GetItemCommand({ TableName: ledgerTable, Key: { orderId: { S: ORDER_ID } }, ConsistentRead: true }),
   );
@@ -242,7 +238,7 @@ beforeAll(async () => {
   logs = captureLogs();
   try {
     // Prepare: the service's ledger on a client whose writes are metered
-    const service = getService();
+    const service = stack.service;
     metered(stack.dynamo.client);
     const ledger = createDynamoLedger({ client: stack.dynamo.client, tableName: service.config.ledgerTable });
     service.ledger = ledger;
@@ -323,7 +319,7 @@ describe('one order through 1,000 events', () => {
   });
 
   it('kept every fact accepted, and the Order Center shows what they say', async () => {
-    const item = await getService().ledger.get(ORDER_ID);
+    const item = await stack.service.ledger.get(ORDER_ID);
     expect(new Set(item?.facts.map((f) => f.eventId))).toEqual(new Set(accepted.keys()));
     expect(item).toMatchObject({ syncState: 'synced' });
     expect(item?.lastError).toBeUndefined();

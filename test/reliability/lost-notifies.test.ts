@@ -13,7 +13,6 @@ import {
   type PaymentCheckDependencies,
   type PaymentCheckSummary,
 } from '../../lib/reconcile';
-import { getService } from '../../lib/service';
 import { DEFAULT_BACKOFF } from '../../lib/sync/backoff';
 import { createCashierQueryClient } from '../../lib/cashier';
 import { paidNotifyFields, signedNotifyForm } from '../../local/cashier';
@@ -22,7 +21,7 @@ import { lambdaContext } from '../helpers/lambda';
 import { seeded, shuffle } from '../helpers/lifecycles';
 import { startStackForHandlers } from '../helpers/stack';
 import { deliveryEvent, merchantEvent, type Delivery } from './deliveries';
-import { ROUTE_HANDLERS } from './handlers';
+import { routeHandlers } from './handlers';
 import { printCounts } from './logs';
 
 /**
@@ -43,6 +42,7 @@ const CHECK_MINUTES = [16, 61, 361, 1441, 2880];
 const MAX_RECONCILE_RUNS = 30;
 
 let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
+const ROUTE_HANDLERS = routeHandlers(() => stack.service);
 let deps: PaymentCheckDependencies;
 let placedAt = 0;
 let clock = 0;
@@ -116,7 +116,7 @@ async function sendAll(deliveries: readonly Delivery[]): Promise<void> {
 }
 
 async function anythingLeft(): Promise<number> {
-  const { ledger } = getService();
+  const { ledger } = stack.service;
   const queues = ['pending', 'failed', 'dead', 'waiting'] as const;
   const pages = await Promise.all(queues.map((queue) => ledger.queryQueue(queue, { limit: 1000 })));
   return pages.reduce((n, page) => n + page.entries.length, 0);
@@ -143,7 +143,7 @@ beforeAll(async () => {
   // Prepare
   placedAt = Math.floor(Date.now() / 1000) - 5;
   clock = placedAt * 1000;
-  const service = getService();
+  const service = stack.service;
   service.sync.backoff = BACKOFF;
   deps = {
     sync: { ...service.sync, now: () => clock },
@@ -237,7 +237,7 @@ describe('lost payment notifies: a third of the cashier notifies never arrive', 
   });
 
   it('recorded each payment once: a late notify is a duplicate of the query, no anomaly, no conflict', async () => {
-    const { ledger } = getService();
+    const { ledger } = stack.service;
     expect((await ledger.listAnomalies()).orders).toEqual([]);
     for (const orderId of late) {
       const item = await ledger.get(orderId);

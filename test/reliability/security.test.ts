@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { signCashierFields, signWebhook, type Fact } from '../../lib/events';
 import type { StackResult } from '../../lib/http';
-import { getService, resetService } from '../../lib/service';
+import type { EventService } from '../../lib/service';
 import { pushOrder } from '../../lib/sync/push';
 import { handler as reconcile } from '../../functions/reconcile';
 import { handler as reconcileWorker } from '../../functions/reconcileWorker';
@@ -28,7 +28,7 @@ import {
   type RefundCallbackRouteKey,
   type RouteKey,
 } from './deliveries';
-import { REFUND_CALLBACK_HANDLERS, ROUTE_HANDLERS } from './handlers';
+import { refundCallbackHandlers, routeHandlers } from './handlers';
 import { captureLogs, printCounts, secretsInLogs, type CapturedLogs } from './logs';
 
 /**
@@ -43,6 +43,11 @@ const withoutOrderCenterUrl = ({ ORDER_CENTER_BASE_URL: _local, ...env }: NodeJS
 type Stack = Awaited<ReturnType<typeof startStackForHandlers>>;
 
 let stack: Stack;
+/** the service the handlers use: the stack's, or one with a setting changed for a section */
+let changed: EventService | undefined;
+const wired = (): EventService => changed ?? stack.service;
+const ROUTE_HANDLERS = routeHandlers(wired);
+const REFUND_CALLBACK_HANDLERS = refundCallbackHandlers(wired);
 let logs: CapturedLogs;
 let serial = 0;
 const signatures = new Set<string>();
@@ -82,7 +87,7 @@ async function expectRefusedAndNothingRecorded(
   expect(reply.status).toBe(401);
   expect(reply.body.error?.code).toBe('bad_signature');
   expect(reply.body.error?.details.map((d) => d.path)).toEqual([field]);
-  const recorded = await getService().ledger.get(orderId);
+  const recorded = await wired().ledger.get(orderId);
   if (recorded) counts.recordedFromRefused += 1;
   expect(recorded).toBeUndefined();
   counts.refused += 1;
@@ -138,14 +143,14 @@ describe('a tampered or forged cashier notify', () => {
     const { orderId, fields, rsaSign } = notify();
     const reply = await post(fields, rsaSign);
     expect(reply.status).toBe(200);
-    expect(await getService().ledger.get(orderId)).toBeDefined();
+    expect(await wired().ledger.get(orderId)).toBeDefined();
   });
 
   it.each(CASHIER_FIELD_NAMES)('is refused when %s is changed after signing', async (field) => {
     const { orderId, fields, rsaSign } = notify();
     const tampered = { ...fields, [field]: field === 'tpOrderId' ? `${orderId}-x` : `${fields[field]}1` };
     await expectRefusedAndNothingRecorded(await post(tampered, rsaSign), orderId, 'rsaSign');
-    if (field === 'tpOrderId') expect(await getService().ledger.get(`${orderId}-x`)).toBeUndefined();
+    if (field === 'tpOrderId') expect(await wired().ledger.get(`${orderId}-x`)).toBeUndefined();
   });
 
   it.each([
@@ -202,7 +207,7 @@ describe.each(REFUND_CALLBACK_ROUTE_KEYS)('a tampered or forged %s', (route) => 
     const { orderId, fields, rsaSign } = callback();
     const reply = await post(fields, rsaSign);
     expect(reply.status).toBe(200);
-    expect(await getService().ledger.get(orderId)).toBeDefined();
+    expect(await wired().ledger.get(orderId)).toBeDefined();
   });
 
   it.each(Object.keys(refundCallbackFields(route, 'x')))(
@@ -211,7 +216,7 @@ describe.each(REFUND_CALLBACK_ROUTE_KEYS)('a tampered or forged %s', (route) => 
       const { orderId, fields, rsaSign } = callback();
       const tampered = { ...fields, [field]: field === 'tpOrderId' ? `${orderId}-x` : `${fields[field]}1` };
       await expectRefusedAndNothingRecorded(await post(tampered, rsaSign), orderId, 'rsaSign');
-      if (field === 'tpOrderId') expect(await getService().ledger.get(`${orderId}-x`)).toBeUndefined();
+      if (field === 'tpOrderId') expect(await wired().ledger.get(`${orderId}-x`)).toBeUndefined();
     },
   );
 
@@ -275,7 +280,7 @@ describe.each(MERCHANT_ROUTE_KEYS)('%s with a stale or forged X-Signature', (rou
     signatures.add(header.replace(/^.*v1=/, ''));
     const reply = await send(route, raw, { 'content-type': 'application/json', 'x-signature': header });
     expect(reply.status).toBe(202);
-    expect(await getService().ledger.get(orderId)).toBeDefined();
+    expect(await wired().ledger.get(orderId)).toBeDefined();
   });
 
   it.each(cases)('is refused when %s', async (_name, sign) => {
@@ -332,7 +337,7 @@ describe('issue 20: the eight attacks that got through the first release', () =>
     const cancel = { ...paid(orderId), orderId: '930000002', status: '-1', payTime: '' };
     expect((await cashier(cancel)).status).toBe(200);
     const later = Date.now() + 86_400_000;
-    await pushOrder({ ...getService().sync, now: () => later }, orderId, { deadline: later + 5_000 });
+    await pushOrder({ ...wired().sync, now: () => later }, orderId, { deadline: later + 5_000 });
     expect(shown(orderId)).toBe(200);
   });
 
@@ -362,7 +367,7 @@ describe('issue 20: the eight attacks that got through the first release', () =>
     const reply = await merchant('placed', orderId, { eventId: `${orderId}:user-b`, order });
     expect(reply.status).toBe(409);
     expect(reply.body.error?.details.map((d) => d.path)).toEqual(['order.openId']);
-    expect((await getService().ledger.get(orderId))?.facts).toHaveLength(1);
+    expect((await wired().ledger.get(orderId))?.facts).toHaveLength(1);
     expect(stack.orderCenter.order(orderId, 'user-b', stack.appKey)).toBeUndefined();
   });
 
@@ -377,7 +382,7 @@ describe('issue 20: the eight attacks that got through the first release', () =>
     const reply = await merchant('placed', orderId, { order: { ...LIFE[0]!.order!, items: [item] } });
     expect(reply.status).toBe(422);
     expect(reply.body.error?.details.every((d) => d.path.startsWith('order.items'))).toBe(true);
-    expect(await getService().ledger.get(orderId)).toBeUndefined();
+    expect(await wired().ledger.get(orderId)).toBeUndefined();
   });
 
   it('6. a 204,500-character title is refused, so a payment can always be recorded', async () => {
@@ -400,15 +405,11 @@ describe('issue 20: the eight attacks that got through the first release', () =>
   });
 
   describe('8. with CASHIER_DEAL_ID set', () => {
-    const saved = process.env.CASHIER_DEAL_ID;
     beforeAll(() => {
-      process.env.CASHIER_DEAL_ID = paid('x').dealId;
-      resetService();
+      changed = stack.serviceWith({ cashierDealId: paid('x').dealId });
     });
     afterAll(() => {
-      if (saved === undefined) Reflect.deleteProperty(process.env, 'CASHIER_DEAL_ID');
-      else process.env.CASHIER_DEAL_ID = saved;
-      resetService();
+      changed = undefined;
     });
 
     it("a validly signed notify of another shop's dealId pays nothing", async () => {
@@ -416,7 +417,7 @@ describe('issue 20: the eight attacks that got through the first release', () =>
       expect((await merchant('placed', orderId)).status).toBe(202);
       expect((await cashier({ ...paid(orderId), dealId: '470999999' })).status).toBe(200);
       expect(shown(orderId)).toBe(1);
-      const item = await getService().ledger.get(orderId);
+      const item = await wired().ledger.get(orderId);
       expect(item?.anomalies?.map((a) => a.code)).toEqual(['cashier-foreign-deal']);
     });
   });
@@ -510,10 +511,10 @@ describe('the logs', () => {
     // Act: the two scheduled functions, whose work touches the access token and the app secret
     await reconcile({}, lambdaContext('reconcile'));
     await lambda.idle(); // the workers it started
-    const oldToken = await getService().tokens.getToken();
+    const oldToken = await wired().tokens.getToken();
     await rotateToken({}, lambdaContext('rotateToken'));
-    getService().tokens.invalidate(oldToken);
-    const newToken = await getService().tokens.getToken();
+    wired().tokens.invalidate(oldToken);
+    const newToken = await wired().tokens.getToken();
 
     // Assess
     const tokens = new Set([

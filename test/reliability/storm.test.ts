@@ -2,7 +2,6 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Fact } from '../../lib/events/types';
 import type { StackResult } from '../../lib/http';
 import { runReconcile, type ReconcileSummary } from '../../lib/reconcile';
-import { getService } from '../../lib/service';
 import { DEFAULT_BACKOFF } from '../../lib/sync/backoff';
 import { handler as rotateToken } from '../../functions/rotateToken';
 import { addsAndMisses, duplicatedSubOrders, mismatches } from '../helpers/convergence';
@@ -10,7 +9,7 @@ import { lambdaContext } from '../helpers/lambda';
 import { lifecycle, seeded, shuffle } from '../helpers/lifecycles';
 import { startStackForHandlers } from '../helpers/stack';
 import { deliveriesOf, deliveryEvent, type Delivery } from './deliveries';
-import { ROUTE_HANDLERS } from './handlers';
+import { routeHandlers } from './handlers';
 import { backwardMoves, statusChanges } from './histories';
 import { captureLogs, printCounts, secretsInLogs, type CapturedLogs } from './logs';
 
@@ -33,6 +32,7 @@ const MAX_RECONCILE_RUNS = 40;
 type Stack = Awaited<ReturnType<typeof startStackForHandlers>>;
 
 let stack: Stack;
+const ROUTE_HANDLERS = routeHandlers(() => stack.service);
 let logs: CapturedLogs;
 const facts = new Map<string, Map<string, Fact>>();
 const replies = new Map<number, number>();
@@ -102,7 +102,7 @@ async function sendAll(deliveries: readonly Delivery[]): Promise<void> {
 }
 
 async function anythingLeft(): Promise<number> {
-  const { ledger } = getService();
+  const { ledger } = stack.service;
   const queues = ['pending', 'failed', 'dead', 'waiting'] as const;
   const pages = await Promise.all(queues.map((queue) => ledger.queryQueue(queue, { limit: 1000 })));
   return pages.reduce((n, page) => n + page.entries.length, 0);
@@ -110,7 +110,7 @@ async function anythingLeft(): Promise<number> {
 
 /** Reconcile, the faults still on, until no order is left in any queue. */
 async function reconcileUntilDone(): Promise<void> {
-  const service = getService();
+  const service = stack.service;
   for (let run = 0; run < MAX_RECONCILE_RUNS; run++) {
     reconcileRuns.push(await runReconcile(service.sync, { deadline: Date.now() + 120_000, concurrency: 16 }));
     stillDue = await anythingLeft();
@@ -126,7 +126,7 @@ beforeAll(async () => {
   logs = captureLogs();
   try {
     // Prepare
-    getService().sync.backoff = STORM_BACKOFF;
+    stack.service.sync.backoff = STORM_BACKOFF;
     const deliveries = storm(seeded(SEED));
     stack.orderCenter.setFaults({ ...FAULTS, random: seeded(SEED + 1) });
 

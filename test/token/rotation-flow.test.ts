@@ -1,7 +1,6 @@
 import { handler as reconcile } from '../../functions/reconcile';
 import { handler as rotateToken } from '../../functions/rotateToken';
 import type { Fact } from '../../lib/events/types';
-import { getService, resetService } from '../../lib/service';
 import { pushOrder } from '../../lib/sync/push';
 import { mismatches } from '../helpers/convergence';
 import { uniqueId } from '../helpers/facts';
@@ -44,7 +43,7 @@ describe('the access token expiring in the middle of a run of pushes', () => {
     // Prepare: half the orders go out on the first token
     const byOrder = orders(10, 1);
     const ids = [...byOrder.keys()];
-    const { ledger, sync } = getService();
+    const { ledger, sync } = stack.service;
     for (const facts of byOrder.values()) for (const f of facts) await ledger.recordFact(f);
     for (const orderId of ids.slice(0, 5)) {
       expect((await pushOrder(sync, orderId, { deadline: Date.now() + 3000 })).state).toBe('synced');
@@ -96,17 +95,13 @@ describe('a cold token cache under load', () => {
   it('makes one SSM read for 100 concurrent pushes', async () => {
     // Prepare
     const byOrder = orders(100, 2);
-    const { ledger } = getService();
+    const { ledger } = stack.service;
     for (const facts of byOrder.values()) await ledger.recordFact(facts[0]!);
-    // What is tested is the token cache: a call budget that spreads 100 pushes over seconds of claims
-    // (BAIDU_MAX_QPS, test/budget has its own tests) would only race the deadline on a loaded machine.
-    const savedQps = process.env.BAIDU_MAX_QPS;
-    process.env.BAIDU_MAX_QPS = '1000';
-    resetService();
     stack.ssm.clearRequests();
-    const { sync } = getService();
-    if (savedQps === undefined) delete process.env.BAIDU_MAX_QPS;
-    else process.env.BAIDU_MAX_QPS = savedQps;
+    // A fresh service: its token cache is cold, as a new container's. What is tested is the token cache:
+    // a call budget that spreads 100 pushes over seconds of claims (BAIDU_MAX_QPS, test/budget has its own
+    // tests) would only race the deadline on a loaded machine.
+    const { sync } = stack.serviceWith({ baiduMaxQps: 1000 });
 
     // Act
     const outcomes = await Promise.all(
