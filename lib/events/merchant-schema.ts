@@ -13,6 +13,7 @@ import type {
   RefundItemInput,
   RefundStatus,
   RefundType,
+  ReturnShipmentInput,
   ShipmentInput,
   SkuInput,
 } from './types';
@@ -219,8 +220,15 @@ const paymentSchema: ObjectSchema<PaymentInput> = object({
 
 const shipmentSchema: ObjectSchema<ShipmentInput> = object({
   shippedAt: optionalTime(),
-  carrier: optionalId(),
+  carrier: optionalId().matches(/\S/, { message: MESSAGES.blank }),
+  carrierName: optionalText(LIMITS.nameLength),
   trackingNo: optionalId(),
+}).typeError(MESSAGES.object);
+
+const returnShipmentSchema: ObjectSchema<ReturnShipmentInput> = object({
+  carrier: requiredId(),
+  carrierName: optionalText(LIMITS.nameLength),
+  trackingNo: requiredId(),
 }).typeError(MESSAGES.object);
 
 const refundItemSchema: ObjectSchema<RefundItemInput> = object({
@@ -244,6 +252,7 @@ const refundFields = {
   detail: optionalDetailPage(),
   // Baidu's refund batch id, as the cashier's refund callbacks carry it (docs/contract.md section 5b).
   baiduRefundBatchId: orderIdSchema().optional().nonNullable(MESSAGES.notNull).default(undefined),
+  returnShipment: returnShipmentSchema.optional().nonNullable(MESSAGES.notNull).default(undefined),
 };
 
 /** refund-requested opens an after-sale order: it must say what, for how much, and which items. */
