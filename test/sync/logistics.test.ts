@@ -2,7 +2,7 @@ import type { Fact, ShipmentInput } from '../../lib/events/types';
 import { createDynamoLedger } from '../../lib/ledger/dynamo-ledger';
 import type { Ledger } from '../../lib/ledger/types';
 import { createOrderCenterClient } from '../../lib/order-center/client';
-import { report } from '../../lib/reconcile';
+import { report, runReconcile } from '../../lib/reconcile';
 import { pushOrder, type SyncDependencies } from '../../lib/sync/push';
 import { createLedgerTable, startLocalDynamo, type LocalDynamo } from '../../local/dynamo';
 import { startLocalOrderCenter, type LocalOrderCenter } from '../../local/order-center';
@@ -271,5 +271,55 @@ describe('a parcel Baidu refuses fails alone', () => {
     expect(second.state).toBe('synced');
     expect(stored?.anomalies?.map((a) => a.code)).toEqual(['logistics-refused']);
     expect(oc.order(s.orderId, s.openId, APP_KEY)?.data.Status).toBe(6);
+  });
+});
+
+describe('reconcile, which batches status-only changes per user', () => {
+  it('never takes a shipment with a parcel for a status-only change: the parcel goes out too', async () => {
+    // Prepare: two orders of one user, paid and in the Order Center; both ship with a parcel, unpushed
+    const [a, b] = [story(), story()];
+    const user = `user-${a.orderId}`;
+    const mine = (f: Fact): Fact => (f.order ? { ...f, order: { ...f.order, openId: user } } : f);
+    for (const s of [a, b]) await recordAndPush(mine(s.placed()), s.paid());
+    for (const [s, no] of [
+      [a, 'SF1'],
+      [b, 'SF2'],
+    ] as const)
+      await ledger.recordFact(s.shipped({ carrier: 'SFEXPRESS', trackingNo: no }));
+
+    // Act
+    const summary = await runReconcile(deps, { deadline: Date.now() + 20_000, batchSize: 2 });
+
+    // Assess
+    expect(summary.calls['add/main/logistics']).toBe(2);
+    expect([a, b].map((s) => oc.order(s.orderId, user, APP_KEY)?.logistics.map((p) => p.ID))).toEqual([
+      ['SF1'],
+      ['SF2'],
+    ]);
+  });
+
+  it('keeps a refused parcel in the report when a later status change goes out in a batch', async () => {
+    // Prepare: the parcel was refused; then the order is completed, pushed by reconcile alone
+    const [a, b] = [story(), story()];
+    const user = `user-${a.orderId}`;
+    const mine = (f: Fact): Fact => (f.order ? { ...f, order: { ...f.order, openId: user } } : f);
+    await recordAndPush(mine(a.placed()), a.paid(), a.shipped({ carrier: 'NOPE', trackingNo: 'N1' }));
+    await recordAndPush(mine(b.placed()), b.paid(), b.shipped());
+    for (const s of [a, b])
+      await ledger.recordFact({
+        ...s.paid(),
+        kind: 'completed',
+        payment: undefined,
+        eventId: `${s.orderId}-done`,
+      });
+
+    // Act
+    const summary = await runReconcile(deps, { deadline: Date.now() + 20_000, batchSize: 2 });
+    const stored = await ledger.get(a.orderId);
+
+    // Assess
+    expect(summary.calls).toEqual({ 'update/main/status': 1 });
+    expect(oc.order(a.orderId, user, APP_KEY)?.data.Status).toBe(200);
+    expect(stored?.anomalies?.map((x) => x.code)).toEqual(['logistics-refused']);
   });
 });
