@@ -1,4 +1,5 @@
 import { computeOrderAmount } from './events/amount';
+import { VIRTUAL_CARRIER_MESSAGE } from './events/parcel';
 import type { Fact } from './events/types';
 import { EventIdConflictError, type LedgerItem, type RecordResult, type SyncState } from './ledger/types';
 import { OrderOwnerChangedError } from './order-owner';
@@ -51,6 +52,19 @@ function checkPaymentAgainstLedger(item: LedgerItem, fact: Fact): void {
   }
 }
 
+/** A parcel on an event without a snapshot: whether the order is virtual is known from the ledger only. */
+const parcelCheckedAgainstLedger = (fact: Fact): boolean =>
+  fact.source === 'merchant' &&
+  !fact.order &&
+  (fact.shipment?.carrier !== undefined || fact.refund?.returnShipment !== undefined);
+
+/** docs/contract.md section 4: a carrier on a virtual order is a 422 naming the field. */
+function checkParcelAgainstLedger(item: LedgerItem, fact: Fact): void {
+  if (latestSnapshot(canonicalFacts(fact.orderId, item.facts))?.category !== 'virtual') return;
+  const path = fact.shipment?.carrier !== undefined ? 'shipment.carrier' : 'refund.returnShipment.carrier';
+  throw new InvalidInputError([{ path, message: VIRTUAL_CARRIER_MESSAGE }], `invalid ${fact.kind} event`);
+}
+
 /**
  * Duplicates first: an eventId already on the order is decided by what was recorded under it (the
  * ledger compares the content), never by a check against what arrived since. A retried payment stays a
@@ -61,11 +75,12 @@ async function recordChecked(
   service: Service,
   fact: Fact,
 ): Promise<Exclude<RecordResult, { outcome: 'owner-conflict' }>> {
-  // Only a merchant payment with an amount reads the order first, for the snapshot it is checked against.
-  if (checkedAgainstLedger(fact)) {
+  // Only a merchant payment with an amount, or a parcel without a snapshot, reads the order first.
+  if (checkedAgainstLedger(fact) || parcelCheckedAgainstLedger(fact)) {
     const item = await service.ledger.get(fact.orderId);
     if (item && !item.facts.some((recorded) => recorded.eventId === fact.eventId)) {
-      checkPaymentAgainstLedger(item, fact);
+      if (checkedAgainstLedger(fact)) checkPaymentAgainstLedger(item, fact);
+      if (parcelCheckedAgainstLedger(fact)) checkParcelAgainstLedger(item, fact);
     }
   }
   const recorded = await service.ledger.recordFact(fact);

@@ -26,11 +26,12 @@ import {
   type OrderSnapshot,
 } from '../lib/events';
 import type { MainStatus, SubStatus } from '../lib/order-center/types';
-import { project } from '../lib/projection';
+import { project, type Parcel } from '../lib/projection';
 import { createDynamoLedger } from '../lib/ledger/dynamo-ledger';
 import type { Ledger } from '../lib/ledger/types';
 import { paidNotifyFields, refundAuditFields, refundResultFields, signedNotifyForm } from '../local/cashier';
 import type { LocalOrderCenter } from '../local/order-center';
+import type { RequestLogEntry } from '../local/order-center/server';
 import type { StoredOrder } from '../local/order-center/store';
 import { comparableOrder, describeOrder, differences } from '../local/start/order-check';
 import { startLocalService, type LocalService } from '../local/start/service';
@@ -58,8 +59,8 @@ interface DemoOrder {
   orderId: string;
   openId: string;
   steps: Step[];
-  /** where the life must end, whatever the projection says */
-  end: { status: MainStatus; subStatus?: SubStatus };
+  /** where the life must end, whatever the projection says; `parcels`: the logistics shown, `Code ID` by Type */
+  end: { status: MainStatus; subStatus?: SubStatus; parcels: string[] };
   /** its payment is found by reconcile's payment check, not by a notify */
   paidByQuery?: boolean;
 }
@@ -122,7 +123,7 @@ function physicalOrder(start: number): DemoOrder {
     label: 'physical order (实物)',
     orderId,
     openId,
-    end: { status: 200, subStatus: 402 },
+    end: { status: 200, subStatus: 402, parcels: ['SFEXPRESS SF1234567890', 'YTO YT7788990011'] },
     steps: [
       {
         sender: 'merchant',
@@ -133,7 +134,14 @@ function physicalOrder(start: number): DemoOrder {
       {
         sender: 'merchant',
         type: 'shipped',
-        event: event(2, { shipment: { shippedAt: t, carrier: '顺丰速运', trackingNo: 'SF1234567890123' } }),
+        event: event(2, {
+          shipment: {
+            shippedAt: t,
+            carrier: 'SFEXPRESS',
+            carrierName: '顺丰速运',
+            trackingNo: 'SF1234567890',
+          },
+        }),
       },
       {
         sender: 'merchant',
@@ -152,7 +160,14 @@ function physicalOrder(start: number): DemoOrder {
       {
         sender: 'merchant',
         type: 'refund-updated',
-        event: event(4, { refund: { id: refundId, status: 'processing' } }),
+        // the buyer sends the pear back: its parcel shows under the after-sale order (Express.Type 2)
+        event: event(4, {
+          refund: {
+            id: refundId,
+            status: 'processing',
+            returnShipment: { carrier: 'YTO', trackingNo: 'YT7788990011' },
+          },
+        }),
       },
       {
         sender: 'cashier-audit',
@@ -191,7 +206,7 @@ function virtualOrder(start: number): DemoOrder {
     label: 'virtual order (虚拟)',
     orderId,
     openId,
-    end: { status: 100, subStatus: 402 },
+    end: { status: 100, subStatus: 402, parcels: [] },
     steps: [
       {
         sender: 'merchant',
@@ -242,7 +257,7 @@ function lostNotifyOrder(start: number): DemoOrder {
     label: 'physical order, its payment notify lost (支付通知丢失)',
     orderId,
     openId,
-    end: { status: 5 },
+    end: { status: 5, parcels: [] },
     paidByQuery: true,
     steps: [
       {
@@ -395,6 +410,7 @@ function verdict(
   order: DemoOrder,
   facts: readonly Fact[],
   stored: StoredOrder[],
+  requests: RequestLogEntry[],
   appKey: string,
 ): OrderVerdict {
   const projection = project(order.orderId, facts, { bizAppId: appKey });
@@ -409,6 +425,7 @@ function verdict(
     (d) => `Order Center ≠ projection at ${d}`,
   );
   problems.push(...view.anomalies.map((a) => `anomaly in the facts: ${JSON.stringify(a)}`));
+  problems.push(...parcelProblems(order, found, view.logistics, requests));
   if (view.data.Status !== order.end.status) {
     problems.push(
       `the projection ends at Status ${view.data.Status}, the demo's story at ${order.end.status}`,
@@ -444,6 +461,45 @@ async function paidByQuery(sender: Sender, orderId: string, timeoutMs: number): 
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return true;
+}
+
+/**
+ * The parcels: the Order Center shows the projection's and the story's, and each distinct parcel went out
+ * in exactly one accepted add/main/logistics (CONTRACT section 4: once it exists, and whenever it changes).
+ */
+function parcelProblems(
+  order: DemoOrder,
+  found: StoredOrder,
+  wanted: readonly Parcel[],
+  requests: RequestLogEntry[],
+): string[] {
+  const problems = differences(
+    found.logistics,
+    wanted.map((p) => p.express),
+  ).map((d) => `Order Center logistics ≠ projection at ${d}`);
+  const shown = found.logistics.map((p) => `${p.Code} ${p.ID}`);
+  if (shown.join(', ') !== order.end.parcels.join(', '))
+    problems.push(
+      `the Order Center shows parcels [${shown.join(', ')}], the story [${order.end.parcels.join(', ')}]`,
+    );
+  const sent = new Map<string, number>();
+  for (const request of requests) {
+    if (request.call !== 'add/main/logistics' || request.status !== 200) continue;
+    if ((request.reply as { errno?: unknown } | null)?.errno !== 0) continue;
+    const item = (
+      request.body as { Data: { ResourceID: string; EXT: { MainOrder: { Express: unknown } } }[] }
+    ).Data[0];
+    if (item?.ResourceID !== order.orderId) continue;
+    const key = JSON.stringify(item.EXT.MainOrder.Express);
+    sent.set(key, (sent.get(key) ?? 0) + 1);
+  }
+  for (const [parcel, times] of sent)
+    if (times !== 1) problems.push(`add/main/logistics sent ${parcel} ${times} times, not once`);
+  if (sent.size !== order.end.parcels.length)
+    problems.push(
+      `${sent.size} distinct parcels sent with add/main/logistics, the story has ${order.end.parcels.length}`,
+    );
+  return problems;
 }
 
 async function runDemo(service: LocalService): Promise<boolean> {
@@ -482,6 +538,9 @@ async function runDemo(service: LocalService): Promise<boolean> {
   const res = await fetch(`${urls.orderCenter}/orders`);
   if (res.status !== 200) throw new Error(`GET ${urls.orderCenter}/orders: HTTP ${res.status}`);
   const stored = (await res.json()) as StoredOrder[];
+  const log = await fetch(`${urls.orderCenter}/requests`);
+  if (log.status !== 200) throw new Error(`GET ${urls.orderCenter}/requests: HTTP ${log.status}`);
+  const requests = (await log.json()) as RequestLogEntry[];
   console.log(`The Order Center (GET /orders), as 百度App > 订单 shows it: ${stored.length} orders`);
   for (const order of stored)
     console.log(
@@ -493,7 +552,7 @@ async function runDemo(service: LocalService): Promise<boolean> {
 
   console.log('Each order against the projection of the facts the demo sent:');
   const verdicts = orders.map((order) =>
-    verdict(order, sender.facts.get(order.orderId) ?? [], stored, stack.appKey),
+    verdict(order, sender.facts.get(order.orderId) ?? [], stored, requests, stack.appKey),
   );
   for (const { orderId, problems } of verdicts) {
     console.log(`  ${problems.length === 0 ? 'PASS' : 'FAIL'} ${orderId}`);

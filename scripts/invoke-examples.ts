@@ -42,9 +42,12 @@ interface ExampleEvent {
   order?: { openId: string };
 }
 
-/** What the Order Center must show once every example ran: [example that names the order, Status, SubsOrder.Status]. */
-const EXPECTED: readonly [example: string, status: number, subStatus?: number][] = [
-  ['orderPlaced.json', 200, 402],
+/**
+ * What the Order Center must show once every example ran: [example that names the order, Status,
+ * SubsOrder.Status, the parcel shown as `carrier name tracking number`].
+ */
+const EXPECTED: readonly [example: string, status: number, subStatus?: number, parcel?: string][] = [
+  ['orderPlaced.json', 200, 402, 'SFEXPRESS 顺丰速运 SF1234567890'],
   ['orderClosed.json', 100],
 ];
 
@@ -70,7 +73,7 @@ function invokeLocal(
 }
 
 function checkOrderCenter(stack: LocalStack): string[] {
-  return EXPECTED.flatMap(([example, status, subStatus]) => {
+  return EXPECTED.flatMap(([example, status, subStatus, parcel]) => {
     const { orderId, order } = readExample(example);
     const stored = stack.orderCenter.order(orderId, order?.openId, stack.appKey);
     if (!stored) return [`order ${orderId}: not in the Order Center`];
@@ -81,6 +84,9 @@ function checkOrderCenter(stack: LocalStack): string[] {
     if (subStatus !== undefined && sub !== subStatus) {
       problems.push(`order ${orderId}: SubsOrder.Status ${String(sub)}, want ${subStatus}`);
     }
+    const shown = stored.logistics.map((p) => `${p.Code} ${p.Name} ${p.ID}`).join('; ');
+    if (shown !== (parcel ?? ''))
+      problems.push(`order ${orderId}: logistics "${shown}", want "${parcel ?? ''}"`);
     return problems;
   });
 }

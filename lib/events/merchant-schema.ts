@@ -13,6 +13,7 @@ import type {
   RefundItemInput,
   RefundStatus,
   RefundType,
+  ReturnShipmentInput,
   ShipmentInput,
   SkuInput,
 } from './types';
@@ -234,8 +235,17 @@ const paymentSchema = once((): ObjectSchema<PaymentInput> =>
 const shipmentSchema = once((): ObjectSchema<ShipmentInput> =>
   object({
     shippedAt: optionalTime(),
-    carrier: optionalId(),
+    carrier: optionalId().matches(/\S/, { message: MESSAGES.blank }),
+    carrierName: optionalText(LIMITS.nameLength),
     trackingNo: optionalId(),
+  }).typeError(MESSAGES.object),
+);
+
+const returnShipmentSchema = once((): ObjectSchema<ReturnShipmentInput> =>
+  object({
+    carrier: requiredId(),
+    carrierName: optionalText(LIMITS.nameLength),
+    trackingNo: requiredId(),
   }).typeError(MESSAGES.object),
 );
 
@@ -262,6 +272,7 @@ const refundFields = () => ({
   detail: optionalDetailPage(),
   // Baidu's refund batch id, as the cashier's refund callbacks carry it (docs/contract.md section 5b).
   baiduRefundBatchId: orderIdSchema().optional().nonNullable(MESSAGES.notNull).default(undefined),
+  returnShipment: returnShipmentSchema().optional().nonNullable(MESSAGES.notNull).default(undefined),
 });
 
 /** refund-requested opens an after-sale order: it must say what, for how much, and which items. */

@@ -2,6 +2,7 @@ import { ArraySchema, ObjectSchema, ValidationError, type Schema } from 'yup';
 import { InvalidInputError, issuesFromYup, type FieldIssue } from '../validation';
 import { computeOrderAmount } from './amount';
 import { unixNow, type UnixClock } from './clock';
+import { VIRTUAL_CARRIER_MESSAGE } from './parcel';
 import {
   LIMITS,
   merchantEventSchema,
@@ -18,6 +19,7 @@ import type {
   OrderSnapshot,
   PaymentInput,
   RefundInput,
+  ReturnShipmentInput,
   ShipmentInput,
 } from './types';
 
@@ -179,6 +181,43 @@ function totalIssues<T extends { quantity: number }>(
 }
 
 const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
+  {
+    reads: ['shipment.carrier', 'shipment.trackingNo'],
+    check: ({ shipment }) =>
+      shipment?.carrier !== undefined && (shipment.trackingNo ?? '').trim() === ''
+        ? [
+            {
+              path: 'shipment.trackingNo',
+              message: 'is required when shipment.carrier is given (Express.ID)',
+            },
+          ]
+        : [],
+  },
+  {
+    reads: ['shipment.carrier', 'shipment.carrierName'],
+    check: ({ shipment }) =>
+      shipment?.carrierName !== undefined && shipment.carrier === undefined
+        ? [
+            {
+              path: 'shipment.carrier',
+              message:
+                "is required when shipment.carrierName is given (Baidu's carrier code, e.g. SFEXPRESS)",
+            },
+          ]
+        : [],
+  },
+  {
+    reads: ['order.category', 'shipment.carrier', 'refund.returnShipment'],
+    check: ({ order, shipment, refund }) => {
+      if (order?.category !== 'virtual') return [];
+      const issues: FieldIssue[] = [];
+      if (shipment?.carrier !== undefined)
+        issues.push({ path: 'shipment.carrier', message: VIRTUAL_CARRIER_MESSAGE });
+      if (refund?.returnShipment !== undefined)
+        issues.push({ path: 'refund.returnShipment.carrier', message: VIRTUAL_CARRIER_MESSAGE });
+      return issues;
+    },
+  },
   {
     reads: ORDER_AMOUNT_INPUTS,
     check: ({ order }) => {
@@ -346,8 +385,12 @@ const toShipment = (shipment: ShipmentInput, occurredAt: number): ShipmentInput 
   compact({
     shippedAt: shipment.shippedAt ?? occurredAt,
     carrier: shipment.carrier,
+    carrierName: shipment.carrierName,
     trackingNo: shipment.trackingNo,
   });
+
+const toReturnShipment = (parcel: ReturnShipmentInput): ReturnShipmentInput =>
+  compact({ carrier: parcel.carrier, carrierName: parcel.carrierName, trackingNo: parcel.trackingNo });
 
 const toRefund = (refund: RefundInput): RefundInput =>
   compact({
@@ -359,4 +402,5 @@ const toRefund = (refund: RefundInput): RefundInput =>
     createdAt: refund.createdAt,
     detail: refund.detail && toDetailPage(refund.detail),
     baiduRefundBatchId: refund.baiduRefundBatchId,
+    returnShipment: refund.returnShipment && toReturnShipment(refund.returnShipment),
   });

@@ -62,8 +62,19 @@ export interface PaymentInput {
 
 export interface ShipmentInput {
   shippedAt?: number;
+  /** Baidu's carrier code (Express.Code), e.g. SFEXPRESS; physical orders only */
   carrier?: string;
+  /** the carrier's name as the user sees it; from the known code table when absent */
+  carrierName?: string;
+  /** the tracking number (Express.ID): required when carrier is given */
   trackingNo?: string;
+}
+
+/** The buyer's parcel back to the merchant for an after-sale order (Express.Type 2). */
+export interface ReturnShipmentInput {
+  carrier: string;
+  carrierName?: string;
+  trackingNo: string;
 }
 
 export type RefundType = 'refund-only' | 'exchange' | 'return-and-refund';
@@ -86,6 +97,8 @@ export interface RefundInput {
   detail?: DetailPageInput;
   /** Baidu cashier's refundBatchId for this refund, when the merchant knows it: links the cashier's refund result to it */
   baiduRefundBatchId?: string;
+  /** the buyer's parcel back, once the merchant knows it (physical orders only) */
+  returnShipment?: ReturnShipmentInput;
 }
 
 /** The merchant event types, by the route that takes them (`POST /events/<type>`). */

@@ -8,7 +8,6 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Fact, OrderSnapshot } from '../events/types';
-import type { OrderData } from '../order-center/types';
 import { ORDERS_ONLY } from './reserved';
 import { allKeys, DEFAULT_SYNC_SHARDS, queueKeyOf, shardKeys, shardOf } from './shard';
 import {
@@ -28,6 +27,7 @@ import {
   LeaseLostError,
   LedgerRefusedError,
   LedgerUnavailableError,
+  type AckedOrder,
   type Ledger,
   type AnomalyPage,
   type LedgerItem,
@@ -154,7 +154,7 @@ function toItem(raw: Record<string, unknown>): LedgerItem {
     lastError: raw.lastError as LedgerItem['lastError'],
     anomalies: raw.anomalies as LedgerItem['anomalies'],
     conflicts: raw.conflicts as LedgerItem['conflicts'],
-    ack: raw.ack as OrderData | undefined,
+    ack: raw.ack as AckedOrder | undefined,
     openId: raw.openId as string | undefined,
     leaseOwner: raw.leaseOwner as string | undefined,
     leaseUntil: raw.leaseUntil === undefined ? undefined : Number(raw.leaseUntil),

@@ -1,5 +1,18 @@
 import type { Fact } from '../events/types';
-import type { OrderData } from '../order-center/types';
+import type { Express, OrderData } from '../order-center/types';
+
+/** What Baidu last answered to one parcel of an order (add/main/logistics). */
+export interface LogisticsAck {
+  Express: Express;
+  /** Baidu refused it for good (an unknown carrier code...): not sent again until the parcel changes */
+  refused?: { message: string; /** epoch ms */ at: number };
+}
+
+/**
+ * What the Order Center confirmed of one order: the add/main/info item as it stands at Baidu, and beside
+ * it (no call carries both) the answer to each of its parcels, one per Express.Type.
+ */
+export type AckedOrder = OrderData & { logistics?: LogisticsAck[] };
 
 /**
  * synced: the Order Center shows what the facts say. pending: a push is due at nextAttemptAt.
@@ -39,7 +52,7 @@ export interface LedgerItem {
   nextAttemptAt: number;
   lastError?: LastError;
   /** what the Order Center last confirmed; absent until the first confirmed add/main/info */
-  ack?: OrderData;
+  ack?: AckedOrder;
   /** what the last push found wrong in the facts; absent when nothing */
   anomalies?: RecordedAnomaly[];
   /** Baidu callbacks that reused a recorded key for other content, noted for a person; absent when none */
@@ -92,7 +105,7 @@ export interface PushEnd {
   /** what the projection found wrong in the facts (written as they are; none removes earlier ones) */
   anomalies?: RecordedAnomaly[];
   /** what the Order Center confirmed by the push's last call: saved even when the rest is stale */
-  ack?: OrderData;
+  ack?: AckedOrder;
   /**
    * When the cashier should next be asked about the order's payment (epoch ms): puts it in the
    * awaiting-check index; null takes it out (paid, closed, schedule over); absent leaves the index as it is.
@@ -147,7 +160,7 @@ export interface Ledger {
   /** Takes the order's push lease (one pusher at a time per order) and returns the item, or says why not. */
   acquireLease(orderId: string, owner: string, untilMs: number): Promise<LedgerItem | 'busy' | 'missing'>;
   /** Records what the Order Center confirmed. Fails with LeaseLostError if the lease is no longer ours. */
-  saveAck(orderId: string, owner: string, ack: OrderData): Promise<void>;
+  saveAck(orderId: string, owner: string, ack: AckedOrder): Promise<void>;
   /**
    * Writes the end of a push and releases the lease, only if no fact arrived since `version`.
    * Returns 'stale' when one did: the order stays due, and only the lease release (and `end.ack`, which

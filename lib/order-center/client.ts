@@ -95,7 +95,7 @@ function errorFrom(outcome: Extract<ReplyOutcome, { ok: false }>, detail: Failur
 }
 
 /**
- * The six Order Center calls. Validates every body before sending it, retries transient failures with
+ * The seven Order Center calls. Validates every body before sending it, retries transient failures with
  * exponential backoff and full jitter within the caller's deadline, refetches the token once when
  * Baidu rejects it, and turns everything else into a typed error the sync engine can act on.
  */

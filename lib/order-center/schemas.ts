@@ -1,5 +1,5 @@
 /**
- * yup schemas for the bodies of the six Order Center calls: the rules of Baidu's API page as
+ * yup schemas for the bodies of the seven Order Center calls: the rules of Baidu's API page as
  * corrected by docs/contract.md section 8. Each schema is built once, on first use; validation is
  * strict (no coercion: "1" is not a Quantity) and reports every issue, with yup's paths
  * (`Data[0].EXT.MainOrder.Products[0].Quantity`).
@@ -17,6 +17,7 @@ import {
   type CallBodies,
   type CateID,
   type DetailPageStatus,
+  EXPRESS_TYPES,
   type MainStatus,
   type OrderCenterCall,
   type OrderData,
@@ -410,7 +411,7 @@ function withStatusRule<S extends yup.AnyObjectSchema>(schema: S): S {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Data items of the six calls
+// Data items of the seven calls
 
 const orderData = once(() =>
   withStatusRule(
@@ -444,6 +445,25 @@ const subInfoItem = once(() =>
   record({
     ...orderKey(),
     EXT: record({ SubsOrder: subsOrder().defined(required) }).defined(required),
+  }).defined(required),
+);
+
+/** add/main/logistics (Go SDK openapi/submitOrderLogistics.go): Status is always 0, Type 1 or 2. */
+const express = once(() =>
+  record({
+    Code: nonEmptyText(),
+    ID: nonEmptyText(),
+    Name: nonEmptyText(),
+    Status: oneOfInts([0] as const, 'an Express status (developers send 0)'),
+    Type: oneOfInts(EXPRESS_TYPES, "an Express type (1 shipment to the buyer, 2 the buyer's return)"),
+  }).defined(required),
+);
+
+/** Express is one object (types.ts LogisticsItem says why): an array here is refused like any other type. */
+const logisticsItem = once(() =>
+  record({
+    ...orderKey(),
+    EXT: record({ MainOrder: record({ Express: express() }).defined(required) }).defined(required),
   }).defined(required),
 );
 
@@ -504,7 +524,7 @@ const addMainInfoData = once(() =>
     .defined(required),
 );
 
-/** The three sub-order calls: Data is an array (every SDK; the page's object is wrong) of exactly one item. */
+/** The three sub-order calls and add/main/logistics: Data is an array (every SDK; the page's object is wrong) of exactly one item. */
 function oneSubItem<T>(item: yup.ISchema<T>, call: OrderCenterCall) {
   return list(item)
     .typeError(notAnArray)
@@ -528,6 +548,8 @@ const updateMainStatusBody = once(() =>
 const appendSubInfoBody = once(() => body(oneSubItem(subInfoItem(), 'append/sub/info')));
 const updateSubInfoBody = once(() => body(oneSubItem(subInfoItem(), 'update/sub/info')));
 const updateSubStatusBody = once(() => body(oneSubItem(subStatusItem(), 'update/sub/status')));
+/** One parcel per call: the plan sends each Express.Type that changed on its own, so one refusal fails only it. */
+const addMainLogisticsBody = once(() => body(oneSubItem(logisticsItem(), 'add/main/logistics')));
 
 /** Each call's schema, built the first time it is read (and then always the same instance). */
 export const callBodySchemas: { readonly [C in OrderCenterCall]: yup.Schema<CallBodies[C]> } = {
@@ -548,6 +570,9 @@ export const callBodySchemas: { readonly [C in OrderCenterCall]: yup.Schema<Call
   },
   get 'update/sub/status'() {
     return updateSubStatusBody();
+  },
+  get 'add/main/logistics'() {
+    return addMainLogisticsBody();
   },
 };
 
@@ -646,7 +671,7 @@ function describedChild(described: yup.SchemaFieldDescription | undefined): yup.
 
 /**
  * Compiled on first use, one call at a time: describing and compiling every schema at module load cost
- * a cold start ~17 ms, and most functions send two or three of the six calls. One describe() per call
+ * a cold start ~17 ms, and most functions send two or three of the seven calls. One describe() per call
  * schema, walked alongside it, keeps the compile linear in the schema's size.
  */
 const fastChecks = new Map<OrderCenterCall, Check>();

@@ -1,5 +1,5 @@
 /**
- * The Order Center's data model and the bodies of its six calls, as Baidu defines them
+ * The Order Center's data model and the bodies of its seven calls, as Baidu defines them
  * (../shared/order-center-api.zh.md, corrected by docs/contract.md section 8).
  * Field names are Baidu's, PascalCase included: these objects go on the wire as they are.
  */
@@ -167,14 +167,44 @@ export interface SubStatusItem extends OrderKey {
   EXT: { SubsOrder: { Status: SubStatus; Items: SubStatusEntry[] } };
 }
 
-/** The six calls, by the last part of their path. */
+/** Express.Type: the merchant's parcel to the buyer 1, the buyer's parcel back (a return) 2. */
+export type ExpressType = 1 | 2;
+export const EXPRESS_SHIPMENT: ExpressType = 1;
+export const EXPRESS_RETURN: ExpressType = 2;
+export const EXPRESS_TYPES: readonly ExpressType[] = [EXPRESS_SHIPMENT, EXPRESS_RETURN];
+
+/**
+ * One parcel (add/main/logistics, baidu/smartapp-openapi-go openapi/submitOrderLogistics.go): Code is
+ * Baidu's carrier code (it validates them), ID the tracking number, Name the carrier's name; Status is
+ * always 0 ("开发者默认传 0").
+ */
+export interface Express {
+  Code: string;
+  ID: string;
+  Name: string;
+  Status: 0;
+  Type: ExpressType;
+}
+
+/**
+ * add/main/logistics: creates or updates one parcel of an order (Baidu keys it by order and Type).
+ * `Express` is one object, as the Go, PHP and C# SDKs send it; the Java SDK and the page's example show
+ * an array. This type is the one place that choice is made: the body builder (projection/bodies.ts) and
+ * the schema (schemas.ts, `logisticsItem`) follow it, and the type checker holds them to it.
+ */
+export interface LogisticsItem extends OrderKey {
+  EXT: { MainOrder: { Express: Express } };
+}
+
+/** The seven calls, by the last part of their path. */
 export type OrderCenterCall =
   | 'add/main/info'
   | 'update/main/info'
   | 'update/main/status'
   | 'append/sub/info'
   | 'update/sub/info'
-  | 'update/sub/status';
+  | 'update/sub/status'
+  | 'add/main/logistics';
 
 export const ORDER_CENTER_CALLS: readonly OrderCenterCall[] = [
   'add/main/info',
@@ -183,6 +213,7 @@ export const ORDER_CENTER_CALLS: readonly OrderCenterCall[] = [
   'append/sub/info',
   'update/sub/info',
   'update/sub/status',
+  'add/main/logistics',
 ];
 
 /** Exact paths. update/sub/status is under /ordercenter/ like the rest, whatever the API page says. */
@@ -193,6 +224,7 @@ export const CALL_PATHS: Readonly<Record<OrderCenterCall, string>> = {
   'append/sub/info': '/rest/2.0/smartapp/ordercenter/app/append/sub/info',
   'update/sub/info': '/rest/2.0/smartapp/ordercenter/app/update/sub/info',
   'update/sub/status': '/rest/2.0/smartapp/ordercenter/app/update/sub/status',
+  'add/main/logistics': '/rest/2.0/smartapp/ordercenter/app/add/main/logistics',
 };
 
 export interface CallBodies {
@@ -202,6 +234,7 @@ export interface CallBodies {
   'append/sub/info': { Data: SubInfoItem[] };
   'update/sub/info': { Data: SubInfoItem[] };
   'update/sub/status': { Data: SubStatusItem[] };
+  'add/main/logistics': { Data: LogisticsItem[] };
 }
 
 export type CallBody<C extends OrderCenterCall> = CallBodies[C];

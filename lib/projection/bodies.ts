@@ -1,5 +1,7 @@
 import type {
   CallBodies,
+  Express,
+  LogisticsItem,
   OrderData,
   OrderKey,
   SubOrderItem,
@@ -112,5 +114,11 @@ export function updateSubStatusBody(
       },
     },
   };
+  return { Data: [item] };
+}
+
+/** add/main/logistics: one parcel of the order, Express as one object (types.ts LogisticsItem says why). */
+export function addMainLogisticsBody(order: OrderData, express: Express): CallBodies['add/main/logistics'] {
+  const item: LogisticsItem = { ...orderKey(order), EXT: { MainOrder: { Express: { ...express } } } };
   return { Data: [item] };
 }

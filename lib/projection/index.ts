@@ -2,6 +2,7 @@ export type { Anomaly, OrderView, Projection, ProjectionConfig } from './types';
 export { project } from './project';
 export {
   addMainInfoBody,
+  addMainLogisticsBody,
   appendSubInfoBody,
   updateMainInfoBody,
   updateMainStatusBody,
@@ -10,6 +11,7 @@ export {
 } from './bodies';
 export { canonicalFacts, compareFacts } from './facts';
 export { toDetailPage } from './detail-page';
+export { logisticsOf, type Parcel } from './logistics';
 export { CATE_BY_CATEGORY } from './status';
 export {
   decideCashierCancels,

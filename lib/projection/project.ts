@@ -6,6 +6,7 @@ import { toDetailPage } from './detail-page';
 import { canonicalFacts, latestSnapshot } from './facts';
 import { PaymentFold, paymentTerms } from './payment';
 import { toProduct } from './products';
+import { logisticsOf } from './logistics';
 import { refundLinks } from './refund-links';
 import { CATE_BY_CATEGORY, StatusFold } from './status';
 import type { Anomaly, OrderView, Projection, ProjectionConfig } from './types';
@@ -120,6 +121,7 @@ export function project(orderId: string, facts: readonly Fact[], config: Project
   const view: OrderView = {
     data,
     openId: snapshot.openId,
+    logistics: logisticsOf(ordered, snapshot.category),
     anomalies: [...foreign, ...payments.anomalies, ...cancelAnomalies, ...subs.anomalies],
   };
   if (payments.sceneId !== undefined) view.sceneId = payments.sceneId;

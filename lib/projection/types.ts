@@ -1,4 +1,5 @@
 import type { OrderData } from '../order-center/types';
+import type { Parcel } from './logistics';
 
 export interface ProjectionConfig {
   /** the mini-program's AppKey (-> BizAPPID) */
@@ -31,6 +32,11 @@ export interface OrderView {
   data: OrderData;
   /** -> open_id query parameter */
   openId: string;
+  /**
+   * the parcels Baidu should show (add/main/logistics), at most one per Express.Type, shipment first;
+   * not part of `data`: no other call carries them
+   */
+  logistics: Parcel[];
   /** the cashier's order id, where a paid fact carries one -> scene_id query parameter */
   sceneId?: string;
   anomalies: Anomaly[];

@@ -1,7 +1,7 @@
 import { BadCursorError, decodeCursor, encodeCursor } from '../ledger/dynamo-ledger';
 import type { Ledger, LedgerItem, PaidByQuery, RecordedAnomaly } from '../ledger/types';
 import { project } from '../projection';
-import { plan, type PlannedCall } from '../sync/plan';
+import { planPush, type PlannedCall } from '../sync/plan';
 import { InvalidInputError } from '../validation';
 import { refundAuditReport, type RefundAuditEntry } from './refund-audit';
 
@@ -65,7 +65,7 @@ export async function dryRun(
     if (!projection.ready)
       out.push({ orderId, syncState: item.syncState, calls: [], blockedBy: 'no-snapshot' });
     else
-      out.push({ orderId, syncState: item.syncState, calls: plan(item.ack, projection.view.data, options) });
+      out.push({ orderId, syncState: item.syncState, calls: planPush(item.ack, projection.view, options) });
   }
   return { orders: out, cursor };
 }

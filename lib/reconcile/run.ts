@@ -4,13 +4,14 @@ import { OrderCenterError, OrderNotFoundError } from '../order-center/errors';
 import type { OrderData } from '../order-center/types';
 import { project, updateMainStatusBody } from '../projection';
 import { DEFAULT_BACKOFF } from '../sync/backoff';
-import { applyCall, plan } from '../sync/plan';
+import { applyCall, planPush } from '../sync/plan';
 import {
   failureEnd,
   paymentCheckDue,
   projectionConfig,
   pushOrder,
   recordedAnomaly,
+  refusedParcels,
   withPaymentCheck,
   type SyncDependencies,
 } from '../sync/push';
@@ -171,15 +172,18 @@ export async function runReconcile(
     }
     // An order due again later (a cashier cancel waiting) is pushOrder's: it keeps the order due.
     if (!projection.ready || projection.view.dueAt !== undefined) return undefined;
-    const calls = plan(item.ack, projection.view.data);
+    // A parcel to send (add/main/logistics) makes it more than a status change: pushOrder sends both.
+    const calls = planPush(item.ack, projection.view);
     if (calls.length !== 1 || calls[0]?.call !== 'update/main/status') return undefined;
-    const { data: desired, openId, anomalies } = projection.view;
+    const { view } = projection;
+    // A parcel Baidu refused before stays in the report while the order's status moves on.
+    const anomalies = [...view.anomalies.map(recordedAnomaly), ...refusedParcels(item.ack, view)];
     return {
       item,
-      desired,
-      openId,
-      anomalies: anomalies.map(recordedAnomaly),
-      paymentCheckDue: paymentCheckDue(deps, item, projection.view),
+      desired: view.data,
+      openId: view.openId,
+      anomalies,
+      paymentCheckDue: paymentCheckDue(deps, item, view),
     };
   }
 

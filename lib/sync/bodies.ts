@@ -1,6 +1,7 @@
 import type { CallBodies, OrderCenterCall, OrderData } from '../order-center/types';
 import {
   addMainInfoBody,
+  addMainLogisticsBody,
   appendSubInfoBody,
   updateMainInfoBody,
   updateMainStatusBody,
@@ -24,5 +25,7 @@ export function bodyFor(step: PlannedCall, order: OrderData): CallBodies[OrderCe
       return updateSubInfoBody(order, step.subOrderIds);
     case 'update/sub/status':
       return updateSubStatusBody(order, step.subOrderIds);
+    case 'add/main/logistics':
+      return addMainLogisticsBody(order, step.express);
   }
 }

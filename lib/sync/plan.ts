@@ -1,12 +1,18 @@
-import type { OrderCenterCall, OrderData, SubOrderItem } from '../order-center/types';
+import type { AckedOrder, LogisticsAck } from '../ledger/types';
+import type { Express, OrderCenterCall, OrderData, SubOrderItem } from '../order-center/types';
+import type { Parcel } from '../projection/logistics';
 import { same } from './same';
 
-/** One Order Center call a push has to make; sub-order calls name the after-sale items they carry. */
+/**
+ * One Order Center call a push has to make; sub-order calls name the after-sale items they carry, a
+ * logistics call the parcel.
+ */
 export type PlannedCall =
   | { call: 'add/main/info' }
   | { call: 'update/main/info' }
   | { call: 'update/main/status' }
-  | { call: 'append/sub/info' | 'update/sub/info' | 'update/sub/status'; subOrderIds: string[] };
+  | { call: 'append/sub/info' | 'update/sub/info' | 'update/sub/status'; subOrderIds: string[] }
+  | { call: 'add/main/logistics'; express: Express };
 
 export interface PlanOptions {
   /** resend the whole order with add/main/info whatever Baidu acknowledged */
@@ -51,7 +57,7 @@ export function withoutModTimes(order: OrderData): OrderData {
  * Pure. Main content first, then new after-sale items, then changed ones.
  */
 export function plan(
-  acked: OrderData | undefined,
+  acked: AckedOrder | undefined,
   desired: OrderData,
   options: PlanOptions = {},
 ): PlannedCall[] {
@@ -96,11 +102,50 @@ export function plan(
 }
 
 /**
- * What the Order Center holds after `step` succeeded, starting from `acked`: exactly what the call's Data
- * item carries (docs/contract.md section 8), nothing more. Pure.
+ * The parcels to send once the order exists at Baidu: each one whose Express differs from what Baidu last
+ * answered for its Type (docs/contract.md section 4). A parcel Baidu refused is not sent again until it
+ * changes; `force` sends every parcel again, refused ones included. Pure.
  */
-export function applyCall(acked: OrderData | undefined, desired: OrderData, step: PlannedCall): OrderData {
-  if (step.call === 'add/main/info' || !acked) return desired;
+export function planLogistics(
+  acked: AckedOrder | undefined,
+  parcels: readonly Parcel[],
+  options: PlanOptions = {},
+): PlannedCall[] {
+  return parcels
+    .filter(({ express }) => options.force || !same(ackedParcel(acked, express.Type)?.Express, express))
+    .map(({ express }) => ({ call: 'add/main/logistics', express }));
+}
+
+/** Every call of a push: the order's own (plan) first, since a parcel needs the order at Baidu, then its parcels. */
+export function planPush(
+  acked: AckedOrder | undefined,
+  view: { data: OrderData; logistics: readonly Parcel[] },
+  options: PlanOptions = {},
+): PlannedCall[] {
+  return [...plan(acked, view.data, options), ...planLogistics(acked, view.logistics, options)];
+}
+
+function ackedParcel(acked: AckedOrder | undefined, type: Express['Type']): LogisticsAck | undefined {
+  return acked?.logistics?.find((entry) => entry.Express.Type === type);
+}
+
+/** `acked` with Baidu's answer for one parcel in place of the earlier one of its Type. */
+export function withParcel(acked: AckedOrder, answer: LogisticsAck): AckedOrder {
+  const others = (acked.logistics ?? []).filter((entry) => entry.Express.Type !== answer.Express.Type);
+  const logistics = [...others, answer].sort((a, b) => a.Express.Type - b.Express.Type);
+  return { ...acked, logistics };
+}
+
+/**
+ * What the Order Center holds after `step` succeeded, starting from `acked`: exactly what the call's Data
+ * item carries (docs/contract.md section 8), nothing more. Parcels are kept beside the order: add/main/info
+ * carries none, and is taken not to drop them (a push that finds the order missing sends them again). Pure.
+ */
+export function applyCall(acked: AckedOrder | undefined, desired: OrderData, step: PlannedCall): AckedOrder {
+  if (step.call === 'add/main/logistics') return withParcel(acked ?? desired, { Express: step.express });
+  if (step.call === 'add/main/info' || !acked) {
+    return acked?.logistics ? { ...desired, logistics: acked.logistics } : desired;
+  }
   switch (step.call) {
     case 'update/main/info':
       // Title, Ctime and Mtime are not in this call: Baidu keeps what the add set.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   LedgerRefusedError,
+  type AckedOrder,
   type Ledger,
   type LedgerItem,
   type PushEnd,
@@ -9,7 +10,7 @@ import {
 } from '../ledger/types';
 import type { OrderCenterClient } from '../order-center/client';
 import { OrderCenterError, OrderNotFoundError } from '../order-center/errors';
-import type { OrderCenterCall, OrderData } from '../order-center/types';
+import { EXPRESS_SHIPMENT, type OrderCenterCall } from '../order-center/types';
 import {
   nextPaymentCheck,
   project,
@@ -26,7 +27,8 @@ import {
   type BackoffPolicy,
 } from './backoff';
 import { bodyFor } from './bodies';
-import { applyCall, plan, type PlannedCall } from './plan';
+import { applyCall, planLogistics, planPush, withParcel, type PlannedCall } from './plan';
+import { same } from './same';
 
 export interface SyncDependencies {
   ledger: Ledger;
@@ -140,7 +142,9 @@ export async function pushOrder(
   const owner = options.owner ?? randomUUID();
   const calls: CallRecord[] = [];
   /** confirmed by Baidu, not yet in the ledger */
-  let unsaved: OrderData | undefined;
+  let unsaved: AckedOrder | undefined;
+  /** what Baidu holds as far as this push knows, saved or not */
+  let current: AckedOrder | undefined;
 
   /** The ledger failed: the order stays due (or leased until the lease runs out), nothing is lost. */
   const interrupted = (err: unknown): PushOutcome => ({
@@ -224,11 +228,16 @@ export async function pushOrder(
       const end: PushEnd = { syncState: 'waiting', attempts: item.attempts, nextAttemptAt: now(), anomalies };
       return { end: withPaymentCheck(end, paymentCheckDue(deps, item, undefined)) };
     }
-    const anomalies = projection.view.anomalies.map(recordedAnomaly);
-    const checkDue = paymentCheckDue(deps, item, projection.view);
+    const view = projection.view;
+    const viewAnomalies = view.anomalies.map(recordedAnomaly);
+    const checkDue = paymentCheckDue(deps, item, view);
+    // Read once the push is over: a parcel Baidu refused (now or before) is shown where the report looks.
+    const withRefusals = () => [...viewAnomalies, ...refusedParcels(current, view)];
     unsaved = undefined;
+    current = item.ack;
     try {
-      await sendPlanned(item, projection.view, force);
+      await sendPlanned(item, view, force);
+      const anomalies = withRefusals();
       const { dueAt } = projection.view;
       // Synced for now, but the view changes at dueAt with no new fact (a cancel's wait ends): due then.
       const end: PushEnd =
@@ -244,32 +253,64 @@ export async function pushOrder(
       return { end: withPaymentCheck(end, checkDue) };
     } catch (err) {
       const failure = failureEnd(item, err, { now, random, policy });
-      return { ...failure, end: withPaymentCheck({ ...failure.end, anomalies, ack: unsaved }, checkDue) };
+      return {
+        ...failure,
+        end: withPaymentCheck({ ...failure.end, anomalies: withRefusals(), ack: unsaved }, checkDue),
+      };
     }
   }
 
   async function sendPlanned(item: LedgerItem, view: OrderView, force: boolean): Promise<void> {
-    const desired = view.data;
     let acked = item.ack;
+    let steps = planPush(acked, view, { force });
     let fellBack = false;
-    for (const step of plan(acked, desired, { force })) {
+    for (let i = 0; i < steps.length; i += 1) {
+      const step = steps[i] as PlannedCall;
       try {
         acked = await send(step, view, acked);
       } catch (err) {
-        // rows_affected 0 on an update: Baidu lacks the order or the after-sale item. Resend it whole, once.
+        if (step.call === 'add/main/logistics' && parcelRefused(item, err)) {
+          // The parcel fails alone (CONTRACT section 4): kept as refused, the order's other calls go on.
+          acked = withParcel(acked ?? view.data, {
+            Express: step.express,
+            refused: { message: message(err), at: now() },
+          });
+          unsaved = acked;
+          current = acked;
+          continue;
+        }
+        // rows_affected 0 on an update: Baidu lacks the order or the after-sale item. Resend it whole, once,
+        // then every parcel: an order Baidu lacks has none of them either.
         if (!(err instanceof OrderNotFoundError) || step.call === 'add/main/info' || fellBack) throw err;
         fellBack = true;
-        await send({ call: 'add/main/info' }, view, acked);
-        return;
+        acked = undefined;
+        steps = [{ call: 'add/main/info' }, ...planLogistics(undefined, view.logistics)];
+        i = -1;
       }
     }
+  }
+
+  /**
+   * Baidu refused a parcel for good: a permanent refusal (an unknown carrier code is a parameter error), or
+   * an undocumented code as many pushes in a row as would fail a whole order.
+   */
+  function parcelRefused(item: LedgerItem, err: unknown): boolean {
+    if (!(err instanceof OrderCenterError)) return false;
+    if (err.kind === 'permanent') return true;
+    if (err.kind !== 'unknown') return false;
+    const repeats = item.lastError?.kind === 'unknown' ? (item.lastError.repeats ?? 1) : 0;
+    return repeats + 1 >= (policy.unknownCodeAttempts ?? DEFAULT_UNKNOWN_CODE_ATTEMPTS);
   }
 
   /**
    * Sends one call. What Baidu confirmed by the previous call is written before the next goes out (a
    * crash between calls resends only what is left); the last one is written with the end of the push.
    */
-  async function send(step: PlannedCall, view: OrderView, acked: OrderData | undefined): Promise<OrderData> {
+  async function send(
+    step: PlannedCall,
+    view: OrderView,
+    acked: AckedOrder | undefined,
+  ): Promise<AckedOrder> {
     if (options.deadline - now() < MIN_CALL_BUDGET_MS) throw new OutOfTimeError('the push ran out of time');
     if (unsaved) {
       await deps.ledger.saveAck(orderId, owner, unsaved);
@@ -291,6 +332,7 @@ export async function pushOrder(
     }
     const next = applyCall(acked, view.data, step);
     unsaved = next;
+    current = next;
     return next;
   }
 }
@@ -372,6 +414,27 @@ export function failureEnd(
 /** The push's end with the order's place in the awaiting-check index, when there is one to write. */
 export function withPaymentCheck(end: PushEnd, due: number | null | undefined): PushEnd {
   return due === undefined ? end : { ...end, paymentCheckDueAt: due };
+}
+
+/**
+ * The parcels Baidu refused that the order still wants shown, as anomalies for the report: the logistics
+ * step failed on its own, with Baidu's message (CONTRACT section 4).
+ */
+export function refusedParcels(ack: AckedOrder | undefined, view: OrderView): RecordedAnomaly[] {
+  return view.logistics.flatMap(({ express, eventId }) => {
+    const answer = ack?.logistics?.find((entry) => entry.Express.Type === express.Type);
+    if (!answer?.refused || !same(answer.Express, express)) return [];
+    const what = express.Type === EXPRESS_SHIPMENT ? 'shipment' : 'return parcel';
+    return [
+      {
+        code: 'logistics-refused',
+        eventId,
+        detail:
+          `Baidu refused the ${what} ${express.Code} ${express.ID}: ${answer.refused.message}. ` +
+          "The order's status and after-sale orders sync without it; an event with a corrected carrier sends it again",
+      },
+    ];
+  });
 }
 
 /** An anomaly as the ledger keeps it for an operator's report. */

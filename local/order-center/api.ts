@@ -9,7 +9,9 @@
  * null for an unset slice) and DetailPage.Status as a string ("2").
  */
 import {
+  CARRIER_NAMES,
   CATE_IDS,
+  EXPRESS_TYPES,
   MAIN_STATUSES,
   ORDER_TYPES,
   PAYMENT_METHODS,
@@ -25,7 +27,8 @@ export type CallName =
   | 'update/main/status'
   | 'append/sub/info'
   | 'update/sub/info'
-  | 'update/sub/status';
+  | 'update/sub/status'
+  | 'add/main/logistics';
 
 type Check = (value: Record<string, unknown>, path: string) => FieldIssue[];
 
@@ -178,9 +181,25 @@ function item(fields: Record<string, FieldSpec>, check?: Check): FieldSpec & { t
 
 const ext = (fields: Record<string, FieldSpec>): FieldSpec => ({ type: 'object', fields });
 
+/**
+ * Go SDK openapi/submitOrderLogistics.go, SubmitOrderLogisticsRequestDataItemEXTMainOrderExpress: every
+ * field a string or int64, so every one is sent (Name may be "", Go's zero value). Status: "开发者默认传 0".
+ */
+const express: FieldSpec = {
+  type: 'object',
+  fields: {
+    Code: text(true),
+    ID: text(true),
+    Name: text(),
+    Status: oneOf([0], 'an Express status (developers send 0)'),
+    Type: oneOf(EXPRESS_TYPES, 'an Express type (1 the merchant ships, 2 the buyer returns)'),
+  },
+  check: knownCarrier,
+};
+
 // ---------------------------------------------------------------------------------------------
 // The calls: one row each (Go SDK: openapi/<addOrderInfo|updateOrderInfo|updateOrderStatus|
-// addOrderSubInfo|updateOrderSubInfo|updateOrderSubStatus>.go, *RequestDataItem)
+// addOrderSubInfo|updateOrderSubInfo|updateOrderSubStatus|submitOrderLogistics>.go, *RequestDataItem)
 
 const BASE = '/rest/2.0/smartapp/ordercenter/app/';
 const ONE = { min: 1, max: 1, why: 'takes exactly one item' };
@@ -236,6 +255,12 @@ export const CALLS: Readonly<Record<CallName, CallSpec>> = {
         SubsOrder: subsOrder({ type: 'object', fields: { SubOrderID: text(true), SubStatus: subStatus } }),
       }),
     }),
+  },
+  // Create or update one parcel of an order; the Go SDK's Data is a slice, the service sends one item.
+  'add/main/logistics': {
+    path: `${BASE}add/main/logistics`,
+    items: SEVERAL,
+    item: item({ ...orderKey, EXT: ext({ MainOrder: ext({ Express: express }) }) }),
   },
 };
 
@@ -302,6 +327,13 @@ function amountFormula(value: Record<string, unknown>, path: string): FieldIssue
       message: `must be ${expected} (Σ PayPrice×Quantity + Σ PaymentInfo − Σ PreferentialInfo), got ${pay.Amount}`,
     },
   ];
+}
+
+/** Baidu validates Express.Code against its carrier table. */
+function knownCarrier(value: Record<string, unknown>, path: string): FieldIssue[] {
+  const code = value.Code;
+  if (typeof code !== 'string' || Object.hasOwn(CARRIER_NAMES, code)) return [];
+  return [{ path: join(path, 'Code'), message: `${show(code)} is not a known carrier code` }];
 }
 
 function uniqueSubOrderIds(value: Record<string, unknown>, path: string): FieldIssue[] {

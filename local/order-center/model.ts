@@ -96,6 +96,49 @@ export interface SubsOrder {
   Items: SubOrderItem[];
 }
 
+/**
+ * add/main/logistics, EXT.MainOrder.Express (baidu/smartapp-openapi-go openapi/submitOrderLogistics.go):
+ * one object, as the Go, PHP and C# SDKs send it. Type 1 the merchant's parcel, 2 the buyer's return.
+ */
+export type ExpressType = 1 | 2;
+export const EXPRESS_TYPES: readonly ExpressType[] = [1, 2];
+
+export interface Express {
+  Code: string;
+  ID: string;
+  Name: string;
+  Status: number;
+  Type: ExpressType;
+}
+
+/**
+ * Carrier codes Baidu accepts as Express.Code (docs/contract.md section 8; Baidu's table is longer, this
+ * stand-in knows these), with the name 百度App shows when a request's Name is empty. Any other code is
+ * refused with errno 2002, as Baidu refuses a code it does not know.
+ */
+export const CARRIER_NAMES: Readonly<Record<string, string>> = {
+  SFEXPRESS: '顺丰速运',
+  STO: '申通快递',
+  YTO: '圆通速递',
+  ZTO: '中通快递',
+  HTKY: '百世快递',
+  YUNDA: '韵达快递',
+  JD: '京东物流',
+  EMS: 'EMS',
+  ZTO56: '中通快运',
+  DEPPON: '德邦快递',
+  KYEXPRESS: '跨越速运',
+  BSKY: '百世快运',
+  ANE: '安能物流',
+  JIAJI: '佳吉快运',
+  KERRY: '嘉里物流',
+  DHL: 'DHL',
+  FEDEXIN: 'FedEx国际',
+  UPS: 'UPS',
+  TNT: 'TNT',
+  ARAMEX: 'Aramex',
+};
+
 /** One order as the Order Center holds it (the Data item of add/main/info). */
 export interface OrderData {
   ResourceID: string;

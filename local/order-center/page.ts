@@ -1,4 +1,13 @@
-import type { DetailPage, Payment, PaymentSpecInfo, Product, SubOrderItem, SubsOrder } from './model';
+import {
+  CARRIER_NAMES,
+  type DetailPage,
+  type Express,
+  type Payment,
+  type PaymentSpecInfo,
+  type Product,
+  type SubOrderItem,
+  type SubsOrder,
+} from './model';
 import { markup, safeHttpUrl, SafeHtml, type HtmlValue } from './html';
 import {
   cateLabel,
@@ -71,6 +80,9 @@ img.thumb::after { content: '无图'; position: absolute; inset: 0; background: 
 .sub:first-of-type { border-top: 0; }
 .sub .row { display: flex; justify-content: space-between; gap: 8px; }
 .sub ul { margin: 2px 0; padding-left: 16px; color: #666; }
+.express { margin: 0 0 6px; padding: 6px 8px; background: #f6f9ff; border-radius: 6px; font-size: 12px; color: #333; }
+.express code, .return-express code { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; }
+.return-express { margin-top: 2px; color: #333; }
 .muted { color: #999; }
 .meta { margin-top: 8px; font-size: 11px; color: #aaa; word-break: break-all; }
 .meta p { margin: 0 0 2px; }
@@ -137,12 +149,17 @@ function renderOrder(order: StoredOrder): SafeHtml {
   const hidden = data.Status === 300;
   const names = new Map(MainOrder.Products.map((p) => [p.ID, p.Name]));
   const history = order.statusHistory.map((h) => mainStatusLabel(data.CateID, h.status)).join(' → ');
+  const shipment = order.logistics.find((p) => p.Type === 1);
+  const returned = order.logistics.find((p) => p.Type === 2);
+  const hasSubs = SubsOrder !== undefined && SubsOrder.Items.length > 0;
   return markup`<article class="order${hidden ? ' order--hidden' : ''}" data-resource-id="${data.ResourceID}" data-open-id="${order.openId}">
 <div class="head"><span class="title">${data.Title}</span><span class="cate">${cateLabel(data.CateID)}</span><span class="status order-status status--${mainStatusTone(data.Status)}" data-status="${data.Status}">${mainStatusLabel(data.CateID, data.Status)}</span></div>
 ${hidden ? markup`<p class="hidden-note">已隐藏：百度App 的订单列表不向用户展示此订单</p>` : null}
+${shipment ? markup`<p class="express" data-express-type="1">物流: ${parcelText(shipment)}</p>` : null}
 ${MainOrder.Products.map(renderProduct)}
 ${renderPayment(MainOrder.Payment)}
-${SubsOrder && SubsOrder.Items.length > 0 ? renderAfterSale(SubsOrder, order.subStatusHistory, names) : null}
+${hasSubs ? renderAfterSale(SubsOrder, order.subStatusHistory, names, returned) : null}
+${!hasSubs && returned ? markup`<p class="express" data-express-type="2">退货物流: ${parcelText(returned)}</p>` : null}
 ${renderDetailLink(MainOrder.OrderDetail)}
 <div class="meta">
 <p>订单号 <code>${data.ResourceID}</code> · open_id <code>${order.openId}</code> · BizAPPID <code>${data.BizAPPID}</code></p>
@@ -188,12 +205,40 @@ ${(payment.PaymentInfo ?? []).map((spec) => specLine(spec, 1))}${(payment.Prefer
 </div>`;
 }
 
+/** As 百度App shows a parcel: the carrier's name (Baidu's own for a known code when none was sent), the number. */
+function parcelText(parcel: Express): SafeHtml {
+  const name = parcel.Name || (CARRIER_NAMES[parcel.Code] ?? parcel.Code);
+  return markup`${name} <code>${parcel.ID}</code>`;
+}
+
+/**
+ * add/main/logistics names no after-sale order: a return parcel belongs to the latest one that sends goods
+ * back (exchange or return and refund), else to the latest one.
+ */
+function returnTarget(subs: SubsOrder): string | undefined {
+  const latest = (items: SubOrderItem[]) =>
+    items.reduce<SubOrderItem | undefined>(
+      (best, sub) => (!best || sub.MTime >= best.MTime ? sub : best),
+      undefined,
+    );
+  return (latest(subs.Items.filter((sub) => sub.OrderType !== 1)) ?? latest(subs.Items))?.SubOrderID;
+}
+
 function renderAfterSale(
   subs: SubsOrder,
   histories: StoredOrder['subStatusHistory'],
   names: ReadonlyMap<string, string>,
+  returned: Express | undefined,
 ): SafeHtml {
-  const items = subs.Items.map((sub) => renderSubOrder(sub, histories[sub.SubOrderID] ?? [], names));
+  const target = returned ? returnTarget(subs) : undefined;
+  const items = subs.Items.map((sub) =>
+    renderSubOrder(
+      sub,
+      histories[sub.SubOrderID] ?? [],
+      names,
+      sub.SubOrderID === target ? returned : undefined,
+    ),
+  );
   return markup`<section class="aftersale"><h2>售后 · <span class="sub-summary status--${subStatusTone(subs.Status)}" data-status="${subs.Status}">${subStatusLabel(subs.Status)}</span></h2>
 ${items}</section>`;
 }
@@ -202,6 +247,7 @@ function renderSubOrder(
   sub: SubOrderItem,
   history: SubOrderItem['SubStatus'][],
   names: ReadonlyMap<string, string>,
+  returned: Express | undefined,
 ): SafeHtml {
   const refund = sub.Refund;
   const amount = refund
@@ -218,7 +264,7 @@ function renderSubOrder(
       : null;
   return markup`<div class="sub" data-sub-order-id="${sub.SubOrderID}">
 <div class="row"><span>${orderTypeLabel(sub.OrderType)} · 售后单号 <code>${sub.SubOrderID}</code></span><span class="sub-status status--${subStatusTone(sub.SubStatus)}" data-status="${sub.SubStatus}">${subStatusLabel(sub.SubStatus)}</span></div>
-${amount}${products}<div class="muted">申请 ${formatShanghaiTime(sub.CTime)} · 更新 ${formatShanghaiTime(sub.MTime)}</div>${steps}
+${amount}${products}${returned ? markup`<div class="return-express" data-express-type="2">退货物流: ${parcelText(returned)}</div>` : null}<div class="muted">申请 ${formatShanghaiTime(sub.CTime)} · 更新 ${formatShanghaiTime(sub.MTime)}</div>${steps}
 </div>
 `;
 }

@@ -1,5 +1,6 @@
 import type { CallName } from './api';
 import type {
+  Express,
   MainOrder,
   MainStatus,
   OrderData,
@@ -19,6 +20,11 @@ export interface StoredOrder {
   statusHistory: { status: MainStatus; at: number }[];
   /** per SubOrderID, every SubStatus it took, in order */
   subStatusHistory: Record<string, SubStatus[]>;
+  /**
+   * the order's parcels (add/main/logistics), one per Express.Type, shipment first; kept apart from
+   * `data`: no other call carries them, and an add/main/info that overwrites the order keeps them
+   */
+  logistics: Express[];
 }
 
 /** The Data item of each call, once api.ts's table has accepted it (docs/contract.md section 8). */
@@ -31,6 +37,7 @@ interface DataItems {
   'update/sub/status': OrderKey & {
     EXT: { SubsOrder: { Status: SubStatus; Items: { SubOrderID: string; SubStatus: SubStatus }[] } };
   };
+  'add/main/logistics': OrderKey & { EXT: { MainOrder: { Express: Express } } };
 }
 
 /** A request body the validator accepted. */
@@ -65,6 +72,7 @@ export class OrderStore {
     'append/sub/info': (item, openId) => this.appendSubInfo(item, openId),
     'update/sub/info': (item, openId) => this.updateSubInfo(item, openId),
     'update/sub/status': (item, openId) => this.updateSubStatus(item, openId),
+    'add/main/logistics': (item, openId) => this.addMainLogistics(item, openId),
   };
 
   /** Applies a validated body item by item, in order; each item stands or falls alone. */
@@ -98,7 +106,13 @@ export class OrderStore {
   private addMainInfo(item: OrderData, openId: string, at: number): boolean {
     const key = storeKey(item, openId);
     const data = structuredClone(item);
-    const order = this.byKey.get(key) ?? { openId, data, statusHistory: [], subStatusHistory: {} };
+    const order = this.byKey.get(key) ?? {
+      openId,
+      data,
+      statusHistory: [],
+      subStatusHistory: {},
+      logistics: [],
+    };
     // Page: an existing ResourceID is overwritten whole, main and after-sale data alike.
     order.data = data;
     recordStatus(order, item.Status, at);
@@ -159,6 +173,17 @@ export class OrderStore {
       sub.SubStatus = entry.SubStatus;
     }
     setSubsOrder(order, item.EXT.SubsOrder.Status, items);
+    return true;
+  }
+
+  /** Creates or replaces the order's parcel of this Express.Type; the order must exist. */
+  private addMainLogistics(item: DataItems['add/main/logistics'], openId: string): boolean {
+    const order = this.locate(item, openId);
+    if (!order) return false;
+    const parcel = structuredClone(item.EXT.MainOrder.Express);
+    order.logistics = [...order.logistics.filter((p) => p.Type !== parcel.Type), parcel].sort(
+      (a, b) => a.Type - b.Type,
+    );
     return true;
   }
 }

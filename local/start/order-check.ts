@@ -7,6 +7,7 @@ import {
   orderTypeLabel,
   subStatusLabel,
 } from '../order-center/labels';
+import { CARRIER_NAMES } from '../order-center/model';
 import type { StoredOrder } from '../order-center/store';
 
 /** The order with its after-sale items in SubOrderID order: Baidu keeps them in arrival order. */
@@ -67,6 +68,10 @@ export function describeOrder(order: StoredOrder): string[] {
     `  订单号 ${data.ResourceID} · open_id ${order.openId}`,
     `  状态经过: ${order.statusHistory.map(({ status }) => mainStatusLabel(data.CateID, status)).join(' → ')}`,
   ];
+  for (const parcel of order.logistics) {
+    const name = parcel.Name || (CARRIER_NAMES[parcel.Code] ?? parcel.Code);
+    lines.push(`  ${parcel.Type === 1 ? '物流' : '退货物流'}: ${name} ${parcel.ID}`);
+  }
   for (const sub of data.EXT.SubsOrder?.Items ?? []) {
     const amount = sub.Refund ? ` ${formatYuan(sub.Refund.Amount)}` : '';
     const history = (order.subStatusHistory[sub.SubOrderID] ?? []).map(subStatusLabel).join(' → ');

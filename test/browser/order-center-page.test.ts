@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startLocalOrderCenter, type LocalOrderCenter } from '../../local/order-center';
-import type { CallBodies, OrderCenterCall, OrderData, OrderKey } from '../../lib/order-center/types';
+import type { CallBodies, Express, OrderCenterCall, OrderData, OrderKey } from '../../lib/order-center/types';
 import { APP, callCenter, OPEN_ID, rows, T0 } from '../local-order-center/helpers';
 
 /** Debian's Chromium: playwright-core never downloads a browser of its own. */
@@ -85,7 +85,14 @@ function virtualOrder(): OrderData {
   };
 }
 
-/** What the service sends over an order's life: placed, paid, shipped, then an after-sale request. */
+const parcel = (Express: Express): CallBodies['add/main/logistics'] => ({
+  Data: [{ ...PHYSICAL, EXT: { MainOrder: { Express } } }],
+});
+
+/**
+ * What the service sends over an order's life: placed, paid, shipped with its parcel, then an after-sale
+ * request and the buyer's parcel back.
+ */
 function serviceCalls(): { [C in OrderCenterCall]: [C, CallBodies[C]] }[OrderCenterCall][] {
   const placed = physicalOrder();
   const paid = { ...placed.EXT.MainOrder.Payment, IsPayment: true, Time: T0 + 60 };
@@ -104,6 +111,10 @@ function serviceCalls(): { [C in OrderCenterCall]: [C, CallBodies[C]] }[OrderCen
       },
     ],
     ['update/main/status', { Data: [{ ...PHYSICAL, Status: 6 }] }],
+    [
+      'add/main/logistics',
+      parcel({ Code: 'SFEXPRESS', ID: 'SF1234567890', Name: '顺丰速运', Status: 0, Type: 1 }),
+    ],
     [
       'append/sub/info',
       {
@@ -142,6 +153,7 @@ function serviceCalls(): { [C in OrderCenterCall]: [C, CallBodies[C]] }[OrderCen
         ],
       },
     ],
+    ['add/main/logistics', parcel({ Code: 'YTO', ID: 'YT7788990011', Name: '圆通速递', Status: 0, Type: 2 })],
     ['add/main/info', { Data: [virtualOrder()] }],
     ['update/main/status', { Data: [{ ...VIRTUAL, Status: 4 }] }],
   ];
@@ -289,7 +301,12 @@ describe('the local Order Center page in Chromium', () => {
       '状态记录：待付款 → 等待卖家发货 → 等待买家收货',
     );
 
+    // The parcel as 百度App shows it, and the buyer's parcel back under its after-sale order.
+    await expect(physical.locator('.express').innerText()).resolves.toBe('物流: 顺丰速运 SF1234567890');
     const afterSale = physical.locator('.sub[data-sub-order-id="as-77"]');
+    await expect(afterSale.locator('.return-express').innerText()).resolves.toBe(
+      '退货物流: 圆通速递 YT7788990011',
+    );
     await expect(afterSale.locator('.sub-status').textContent()).resolves.toBe('处理中');
     await expect(afterSale.locator('.sub-status').getAttribute('data-status')).resolves.toBe('401');
     await expect(physical.locator('.sub-summary').textContent()).resolves.toBe('处理中');
@@ -304,6 +321,7 @@ describe('the local Order Center page in Chromium', () => {
     await expect(virtual.locator('.cate').textContent()).resolves.toBe('虚拟');
     await expect(virtual.locator('.payment .total').textContent()).resolves.toBe('合计 ¥19.90');
     await expect(virtual.locator('.aftersale').count()).resolves.toBe(0);
+    await expect(virtual.locator('.express').count()).resolves.toBe(0);
     expect(pageErrors).toEqual([]);
     await screenshot(page, join(shots, 'orders.png'));
   });

@@ -67,6 +67,10 @@ describe('examples/', () => {
     const completed = stack.orderCenter.order(orderId, order?.openId, stack.appKey);
     expect(completed?.data.Status).toBe(200);
     expect(completed?.data.EXT.SubsOrder?.Status).toBe(402);
+    // examples/shipped.json's carrier and tracking number, as 百度App > 订单 shows them
+    expect(completed?.logistics).toEqual([
+      { Code: 'SFEXPRESS', ID: 'SF1234567890', Name: '顺丰速运', Status: 0, Type: 1 },
+    ]);
     const closed = example('orderClosed');
     expect(stack.orderCenter.order(closed.orderId, closed.order?.openId, stack.appKey)?.data.Status).toBe(
       100,

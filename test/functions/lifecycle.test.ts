@@ -81,13 +81,21 @@ const CASES: Case[] = [
     type: 'shipped',
     before: ['order-placed', 'payment-succeeded'],
     category: 'physical',
-    assess: (o) => expect(o.data.Status).toBe(6),
+    assess: (o) => {
+      expect(o.data.Status).toBe(6);
+      expect(o.logistics).toEqual([
+        { Code: 'SFEXPRESS', ID: 'SF1234567890', Name: '顺丰速运', Status: 0, Type: 1 },
+      ]);
+    },
   },
   {
     type: 'shipped',
     before: ['order-placed', 'payment-succeeded'],
     category: 'virtual',
-    assess: (o) => expect(o.data.Status).toBe(4),
+    assess: (o) => {
+      expect(o.data.Status).toBe(4);
+      expect(o.logistics).toEqual([]);
+    },
   },
   {
     type: 'order-completed',

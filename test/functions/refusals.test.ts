@@ -247,6 +247,33 @@ describe('a merchant event refused over HTTP', () => {
     expectMerchantRefusal(answer, { status: 422, code: 'invalid_event', fields: ['payment.amount'] });
   });
 
+  it.each([
+    ['with the snapshot in the event', true],
+    ['against the snapshot recorded', false],
+  ])('422 names shipment.carrier for a virtual order (%s), and records nothing', async (_case, inline) => {
+    // Prepare
+    const events = orderEvents(uniqueId('virtual-parcel'), { category: 'virtual' });
+    await orderPlaced(events['order-placed'](), lambdaContext('orderPlaced'));
+    const event = {
+      ...events.shipped(),
+      shipment: { shippedAt: unixNow() - 100, carrier: 'SFEXPRESS', trackingNo: 'SF1' },
+      ...(inline ? { order: events.order } : {}),
+    };
+
+    // Act
+    const answer = await callHttp(shipped, merchantRequest('shipped', event, secret()));
+
+    // Assess
+    expectMerchantRefusal(answer, {
+      status: 422,
+      code: 'invalid_event',
+      fields: ['shipment.carrier'],
+      message: /virtual order/,
+    });
+    const item = await stack.service.ledger.get(event.orderId);
+    expect(item?.facts.map((f) => f.kind)).toEqual(['placed']);
+  });
+
   it('404 for a route the function does not serve', async () => {
     // Act
     const answer = await callHttp(shipped, merchantRequest('order-placed', placed(), secret()));

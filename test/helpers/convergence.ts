@@ -18,7 +18,8 @@ type StoredData = ReturnType<LocalOrderCenter['orders']>[number]['data'];
 
 /**
  * What differs between the Order Center's copy of each order and the projection of its facts, on everything
- * but Mtime and the after-sale MTimes (only whole writes carry them: docs/contract.md section 8).
+ * but Mtime and the after-sale MTimes (only whole writes carry them: docs/contract.md section 8), parcels
+ * included (add/main/logistics).
  */
 export function mismatches(
   oc: LocalOrderCenter,
@@ -39,6 +40,10 @@ export function mismatches(
       JSON.stringify(sortKeys(comparableOrder(projection.view.data)))
     ) {
       problems.push(`${orderId}: differs`);
+    } else if (
+      JSON.stringify(stored.logistics) !== JSON.stringify(projection.view.logistics.map((p) => p.express))
+    ) {
+      problems.push(`${orderId}: logistics differ`);
     }
   }
   return problems;

@@ -58,6 +58,9 @@ export function lifecycleSnapshot(
   };
 }
 
+/** Carrier codes Baidu knows (docs/contract.md section 8), one per order. */
+const CARRIERS = ['SFEXPRESS', 'ZTO', 'JD', 'YUNDA'];
+
 /**
  * The facts of one order's whole life: placed, paid, shipped, maybe a refund (requested, then updated),
  * then completed or closed. Times only go forward; the caller shuffles and repeats them as it likes.
@@ -83,8 +86,17 @@ export function lifecycle(options: LifecycleOptions): Fact[] {
     return facts;
   }
   add({ kind: 'paid', payment: { paidAt: t + 1, cashierOrderId: `cashier-${orderId}` } });
+  // A physical order's parcel names a carrier (Baidu's code) and tracking number; a virtual one has none
+  // (a carrier there is a 422). Chosen from the orderId, so the random sequence stays as it was.
+  const carrier = CARRIERS[orderId.length % CARRIERS.length] as string;
   if (random() < 0.85)
-    add({ kind: 'shipped', shipment: { shippedAt: t + 1, carrier: 'SF', trackingNo: `SF${orderId}` } });
+    add({
+      kind: 'shipped',
+      shipment:
+        category === 'physical'
+          ? { shippedAt: t + 1, carrier, trackingNo: `${carrier}${orderId}` }
+          : { shippedAt: t + 1 },
+    });
   if (random() < 0.4) {
     const id = `${orderId}-R1`;
     add({
@@ -98,7 +110,13 @@ export function lifecycle(options: LifecycleOptions): Fact[] {
         createdAt: t + 1,
       },
     });
-    add({ kind: 'refund-updated', refund: { id, status: 'processing' } });
+    add({
+      kind: 'refund-updated',
+      refund:
+        category === 'physical'
+          ? { id, status: 'processing', returnShipment: { carrier: 'YTO', trackingNo: `YT${orderId}` } }
+          : { id, status: 'processing' },
+    });
     add({ kind: 'refund-updated', refund: { id, status: random() < 0.8 ? 'refunded' : 'rejected' } });
   }
   add(random() < 0.9 ? { kind: 'completed' } : { kind: 'closed', reason: 'merchant closed it' });

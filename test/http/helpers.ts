@@ -106,9 +106,13 @@ export function orderEvents(orderId: string, order: Partial<OrderSnapshot> = {})
       ...envelope(100),
       payment: { paidAt: at + 100, amount: 2390, cashierOrderId: uniqueId('800020151') },
     }),
+    // A virtual order ships no parcel: a carrier there is a 422 (docs/contract.md section 4).
     shipped: () => ({
       ...envelope(200),
-      shipment: { shippedAt: at + 200, carrier: 'SF', trackingNo: 'SF1234567890' },
+      shipment:
+        placedOrder.category === 'physical'
+          ? { shippedAt: at + 200, carrier: 'SFEXPRESS', trackingNo: 'SF1234567890' }
+          : { shippedAt: at + 200 },
     }),
     'order-completed': () => envelope(300),
     'order-closed': () => ({ ...envelope(300), reason: 'buyer cancelled' }),

@@ -36,6 +36,7 @@ function edited(body: unknown, path: string, to: unknown): unknown {
 }
 
 const MAIN = 'Data[0].EXT.MainOrder';
+const EXPRESS = `${MAIN}.Express`;
 const P0 = `${MAIN}.Products[0]`;
 const SUBS = 'Data[0].EXT.SubsOrder';
 const ITEM0 = `${SUBS}.Items[0]`;
@@ -67,6 +68,9 @@ const REFUSED: Refusal[] = [
       ['add/main/info', `${MAIN}.Payment.Currency`, 'CNY'],
       ['append/sub/info', `${ITEM0}.Refund.Product[0].Name`, '丑苹果'],
       ['update/main/status', 'Extra', 1],
+      ['add/main/logistics', 'Data[0].Status', 6],
+      ['add/main/logistics', `${MAIN}.Products`, []],
+      ['add/main/logistics', `${EXPRESS}.Phone`, '95338'],
     ] as const
   ).map(([call, path, to]) => ({
     call,
@@ -259,6 +263,52 @@ const REFUSED: Refusal[] = [
     message: /must be an array/,
   },
   { call: 'update/main/info', rule: 'no Data', path: 'Data', to: undefined, message: /is required/ },
+
+  // add/main/logistics (Go SDK openapi/submitOrderLogistics.go): one Express object, Baidu's carrier codes
+  {
+    call: 'add/main/logistics',
+    rule: 'a carrier code Baidu does not know',
+    path: `${EXPRESS}.Code`,
+    to: 'NOPE',
+    message: /"NOPE" is not a known carrier code/,
+  },
+  {
+    call: 'add/main/logistics',
+    rule: 'a carrier name for a code',
+    path: `${EXPRESS}.Code`,
+    to: '顺丰速运',
+    message: /is not a known carrier code/,
+  },
+  {
+    call: 'add/main/logistics',
+    rule: 'Express as an array (the Java SDK and the page)',
+    path: EXPRESS,
+    to: [{ Code: 'SFEXPRESS', ID: 'SF1', Name: '', Status: 0, Type: 1 }],
+    message: /must be an object/,
+  },
+  { call: 'add/main/logistics', rule: 'no tracking number', path: `${EXPRESS}.ID`, to: '', message: /empty/ },
+  {
+    call: 'add/main/logistics',
+    rule: 'no Type',
+    path: `${EXPRESS}.Type`,
+    to: undefined,
+    message: /required/,
+  },
+  {
+    call: 'add/main/logistics',
+    rule: 'Type 3',
+    path: `${EXPRESS}.Type`,
+    to: 3,
+    message: /one of 1, 2, got 3/,
+  },
+  {
+    call: 'add/main/logistics',
+    rule: 'Status 1',
+    path: `${EXPRESS}.Status`,
+    to: 1,
+    message: /one of 0, got 1/,
+  },
+  { call: 'add/main/logistics', rule: 'no Data', path: 'Data', to: [], message: /at least one item, got 0/ },
   {
     call: 'update/sub/status',
     rule: 'no after-sale item',
@@ -276,7 +326,7 @@ function broken({ call, path, to }: Refusal): unknown {
 }
 
 describe('the local Order Center reads each call from its own table', () => {
-  it('knows the six calls', () => {
+  it('knows the seven calls', () => {
     expect(CALL_NAMES).toEqual([
       'add/main/info',
       'update/main/info',
@@ -284,6 +334,7 @@ describe('the local Order Center reads each call from its own table', () => {
       'append/sub/info',
       'update/sub/info',
       'update/sub/status',
+      'add/main/logistics',
     ]);
   });
 

@@ -1,8 +1,8 @@
 import { startLocalOrderCenter, type LocalOrderCenter } from '../../local/order-center';
-import type { CallBodies, OrderData, SubOrderItem } from '../../lib/order-center/types';
+import type { CallBodies, Express, OrderData, SubOrderItem } from '../../lib/order-center/types';
 import { APP, callCenter, mainOrder, OPEN_ID, OTHER_APP, page, rows, T0, testClock } from './helpers';
 
-describe('local Order Center: the six calls', () => {
+describe('local Order Center: the seven calls', () => {
   let center: LocalOrderCenter;
   const clock = testClock();
 
@@ -42,6 +42,7 @@ describe('local Order Center: the six calls', () => {
           data: body.Data[0],
           statusHistory: [{ status: 200, at: T0 }],
           subStatusHistory: { onlyOne: [400] },
+          logistics: [],
         },
       ]);
     });
@@ -380,6 +381,59 @@ describe('local Order Center: the six calls', () => {
       // Assess
       expect(rows(result)).toEqual(['0']);
       expect(stored()).toEqual(before);
+    });
+  });
+
+  describe('add/main/logistics', () => {
+    const parcel = (Express: Express): CallBodies['add/main/logistics'] => ({
+      Data: [{ CateID: 1, BizAPPID: APP.appKey, ResourceID: RID, EXT: { MainOrder: { Express } } }],
+    });
+    const SF: Express = { Code: 'SFEXPRESS', ID: 'SF1234567890', Name: '顺丰速运', Status: 0, Type: 1 };
+    const YTO: Express = { Code: 'YTO', ID: 'YT7788990011', Name: '', Status: 0, Type: 2 };
+
+    it('keeps one parcel per Type, a later one replacing the earlier, shipment first', async () => {
+      // Prepare
+      await add(page.addMainInfo().Data[0]);
+      // Act
+      const answers = [];
+      for (const express of [YTO, SF, { ...SF, ID: 'SF0000000001' }])
+        answers.push(rows(await callCenter(center, 'add/main/logistics', parcel(express))));
+      // Assess
+      expect(answers).toEqual([['1'], ['1'], ['1']]);
+      expect(stored()!.logistics).toEqual([{ ...SF, ID: 'SF0000000001' }, YTO]);
+    });
+
+    it('answers "0" for an order it does not hold, and keeps nothing', async () => {
+      // Act
+      const result = await callCenter(center, 'add/main/logistics', parcel(SF));
+      // Assess
+      expect(rows(result)).toEqual(['0']);
+      expect(center.orders()).toEqual([]);
+    });
+
+    it('keeps the parcels when add/main/info overwrites the order', async () => {
+      // Prepare
+      await add(page.addMainInfo().Data[0]);
+      await callCenter(center, 'add/main/logistics', parcel(SF));
+      // Act
+      await add({ ...page.addMainInfo().Data[0], Title: 'replaced' });
+      // Assess
+      expect(stored()!.data.Title).toBe('replaced');
+      expect(stored()!.logistics).toEqual([SF]);
+    });
+
+    it('refuses a carrier code it does not know with errno 2002 naming Express.Code, and keeps nothing', async () => {
+      // Prepare
+      await add(page.addMainInfo().Data[0]);
+      // Act
+      const result = await callCenter(center, 'add/main/logistics', parcel({ ...SF, Code: 'NOPE' }));
+      // Assess
+      expect(result.json).toEqual({
+        errno: 2002,
+        msg: 'param error: Data[0].EXT.MainOrder.Express.Code: "NOPE" is not a known carrier code',
+        data: [],
+      });
+      expect(stored()!.logistics).toEqual([]);
     });
   });
 });

@@ -447,3 +447,64 @@ describe('renderOrdersPage against hostile order data', () => {
     );
   });
 });
+
+describe('renderOrdersPage: logistics', () => {
+  const placed = page.addMainInfo();
+  const key = {
+    CateID: placed.Data[0].CateID,
+    BizAPPID: placed.Data[0].BizAPPID,
+    ResourceID: placed.Data[0].ResourceID,
+  };
+  const parcel = (Code: string, ID: string, Name: string, Type: 1 | 2): Step => [
+    'add/main/logistics',
+    { Data: [{ ...key, EXT: { MainOrder: { Express: { Code, ID, Name, Status: 0, Type } } } }] },
+  ];
+
+  it('shows the shipment as 百度App does: 物流, the carrier, the tracking number', () => {
+    // Act
+    const doc = renderOrdersPage(
+      storedOrders([add(placed.Data[0]), parcel('SFEXPRESS', 'SF1234567890', '顺丰速运', 1)]),
+    );
+    // Assess
+    const c = card(doc, PAGE_RID);
+    expect(c).toContain(
+      '<p class="express" data-express-type="1">物流: 顺丰速运 <code>SF1234567890</code></p>',
+    );
+    expect(c).not.toContain('退货物流');
+  });
+
+  it("shows the return parcel under its after-sale order, with Baidu's name for a code sent without one", () => {
+    // Act
+    const doc = renderOrdersPage(storedOrders([add(placed.Data[0]), parcel('YTO', 'YT7788990011', '', 2)]));
+    // Assess
+    const sub = card(doc, PAGE_RID).split('<div class="sub" data-sub-order-id="onlyOne">')[1] ?? '';
+    expect(sub).toContain(
+      '<div class="return-express" data-express-type="2">退货物流: 圆通速递 <code>YT7788990011</code></div>',
+    );
+    expect(card(doc, PAGE_RID)).not.toContain('data-express-type="1"');
+  });
+
+  it('shows a return parcel of an order without after-sale orders on the order itself', () => {
+    // Prepare
+    const { SubsOrder: _subs, ...ext } = placed.Data[0].EXT;
+    // Act
+    const doc = renderOrdersPage(
+      storedOrders([add({ ...placed.Data[0], EXT: ext }), parcel('YTO', 'YT1', '圆通', 2)]),
+    );
+    // Assess
+    expect(card(doc, PAGE_RID)).toContain(
+      '<p class="express" data-express-type="2">退货物流: 圆通 <code>YT1</code></p>',
+    );
+  });
+
+  it('escapes a hostile carrier name and tracking number', () => {
+    // Act
+    const doc = renderOrdersPage(
+      storedOrders([add(placed.Data[0]), parcel('SFEXPRESS', '<b>1</b>', '<script>x</script>', 1)]),
+    );
+    // Assess
+    expect(card(doc, PAGE_RID)).toContain(
+      '物流: &lt;script&gt;x&lt;/script&gt; <code>&lt;b&gt;1&lt;/b&gt;</code>',
+    );
+  });
+});

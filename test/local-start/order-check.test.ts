@@ -88,6 +88,10 @@ describe('describeOrder', () => {
         { status: 200, at: 4 },
       ],
       subStatusHistory: { R1: [400, 401, 402] },
+      logistics: [
+        { Code: 'SFEXPRESS', ID: 'SF1234567890', Name: '顺丰速运', Status: 0, Type: 1 },
+        { Code: 'YTO', ID: 'YT9876543210', Name: '', Status: 0, Type: 2 },
+      ],
     };
 
     // Act
@@ -98,6 +102,8 @@ describe('describeOrder', () => {
       '四川大凉山丑苹果 5斤  [实物]  交易完成  ¥32.90 已支付',
       '  订单号 2221554346601 · open_id open-1',
       '  状态经过: 待付款 → 等待卖家发货 → 等待买家收货 → 交易完成',
+      '  物流: 顺丰速运 SF1234567890',
+      '  退货物流: 圆通速递 YT9876543210',
       '  售后 R1: 退货退款 ¥4.50 退款成功 (申请中 → 处理中 → 退款成功)',
     ]);
   });
@@ -111,6 +117,7 @@ describe('describeOrder', () => {
       data,
       statusHistory: [{ status: 1, at: 1 }],
       subStatusHistory: {},
+      logistics: [],
     });
 
     expect(first).toBe('四川大凉山丑苹果 5斤  [虚拟]  待付款  ¥19.90 未支付');

@@ -2,6 +2,7 @@ import { validateCallBody } from '../../lib/order-center/schemas';
 import type { OrderCenterCall, OrderData } from '../../lib/order-center/types';
 import {
   addMainInfoBody,
+  addMainLogisticsBody,
   appendSubInfoBody,
   updateMainInfoBody,
   updateMainStatusBody,
@@ -12,7 +13,8 @@ import {
 /**
  * docs/contract.md section 8's table, transcribed: the fields of each call's Data item, from the official SDKs'
  * request structs (baidu/smartapp-openapi-go openapi/addOrderInfo.go, updateOrderInfo.go,
- * updateOrderStatus.go, addOrderSubInfo.go, updateOrderSubInfo.go, updateOrderSubStatus.go). `[]` marks
+ * updateOrderStatus.go, addOrderSubInfo.go, updateOrderSubInfo.go, updateOrderSubStatus.go,
+ * submitOrderLogistics.go). `[]` marks
  * an array's items. The main order's content (EXT.MainOrder) and a DetailPage are the page's structures,
  * the same in every call that carries them, so they count as one field here.
  */
@@ -51,6 +53,14 @@ const FIELDS: Readonly<Record<OrderCenterCall, readonly string[]>> = {
     'EXT.SubsOrder.Items[].SubOrderID',
     'EXT.SubsOrder.Items[].SubStatus',
   ],
+  'add/main/logistics': [
+    ...KEY,
+    'EXT.MainOrder.Express.Code',
+    'EXT.MainOrder.Express.ID',
+    'EXT.MainOrder.Express.Name',
+    'EXT.MainOrder.Express.Status',
+    'EXT.MainOrder.Express.Type',
+  ],
 };
 
 /** Counted as one field: their inside is the same structure wherever they go. */
@@ -58,7 +68,9 @@ const WHOLE = new Set(['EXT.MainOrder', 'EXT.SubsOrder.Items[].OrderDetail']);
 
 /** Every path to a value in `value`, array indices as `[]`, stopping at the WHOLE ones. */
 function paths(value: unknown, at = ''): string[] {
-  if (WHOLE.has(at)) return [at];
+  // add/main/logistics's MainOrder holds only the parcel: its fields are the call's, not the main order's
+  const express = typeof value === 'object' && value !== null && 'Express' in value;
+  if (WHOLE.has(at) && !express) return [at];
   if (Array.isArray(value)) return value.flatMap((item) => paths(item, `${at}[]`));
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value).flatMap(([key, inner]) => paths(inner, at ? `${at}.${key}` : key));
@@ -125,6 +137,14 @@ const BUILT: Readonly<Record<OrderCenterCall, () => { Data: unknown[] }>> = {
   'append/sub/info': () => appendSubInfoBody(ORDER, ['as-1']),
   'update/sub/info': () => updateSubInfoBody(ORDER, ['as-1']),
   'update/sub/status': () => updateSubStatusBody(ORDER, ['as-1']),
+  'add/main/logistics': () =>
+    addMainLogisticsBody(ORDER, {
+      Code: 'SFEXPRESS',
+      ID: 'SF1234567890',
+      Name: '顺丰速运',
+      Status: 0,
+      Type: 1,
+    }),
 };
 
 describe("each call's Data item carries exactly docs/contract.md section 8's fields", () => {

@@ -8,7 +8,13 @@ import {
   TransientOrderCenterError,
   UnknownReplyError,
 } from '../../lib/order-center/errors';
-import type { CallBodies, OrderCenterCall, OrderData, SubOrderItem } from '../../lib/order-center/types';
+import type {
+  CallBodies,
+  Express,
+  OrderCenterCall,
+  OrderData,
+  SubOrderItem,
+} from '../../lib/order-center/types';
 import { startLocalOrderCenter, type LocalOrderCenter } from '../../local/order-center';
 import { localTokens } from '../helpers/order-center';
 import pageExample from '../fixtures/order-center/add-main-info.page.json';
@@ -65,7 +71,9 @@ beforeEach(() => {
   });
 });
 
-describe('each of the six calls against the local Order Center', () => {
+const SHIPMENT: Express = { Code: 'SFEXPRESS', ID: 'SF1234567890', Name: '顺丰速运', Status: 0, Type: 1 };
+
+describe('each of the seven calls against the local Order Center', () => {
   it('adds, updates, and manages after-sale orders, at the exact paths with the right query', async () => {
     // Prepare
     const bodies: { [C in OrderCenterCall]: CallBodies[C] } = {
@@ -90,6 +98,9 @@ describe('each of the six calls against the local Order Center', () => {
             EXT: { SubsOrder: { Status: 402, Items: [{ SubOrderID: 'R1', SubStatus: 402 }] } },
           },
         ],
+      },
+      'add/main/logistics': {
+        Data: [{ ...key('O1'), EXT: { MainOrder: { Express: SHIPMENT } } }],
       },
     };
 
@@ -117,7 +128,9 @@ describe('each of the six calls against the local Order Center', () => {
       '/rest/2.0/smartapp/ordercenter/app/append/sub/info',
       '/rest/2.0/smartapp/ordercenter/app/update/sub/info',
       '/rest/2.0/smartapp/ordercenter/app/update/sub/status',
+      '/rest/2.0/smartapp/ordercenter/app/add/main/logistics',
     ]);
+    expect(stored?.logistics).toEqual([SHIPMENT]);
     expect(oc.requests[0]!.query).toMatchObject({
       open_id: OPEN_ID,
       scene_id: 'cashier-9',

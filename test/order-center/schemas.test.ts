@@ -70,7 +70,12 @@ const PAY = `${MAIN}.Payment`;
 const ITEM0 = `${SUBS}.Items[0]`;
 const APPID = 'a392qXwK8L5GDUWhFoC01cKwoy7tmehg';
 
+/** The Go SDK's add/main/logistics (openapi/submitOrderLogistics.go): the API page has no such call. */
+const goSdk = (name: string): unknown =>
+  JSON.parse(readFileSync(join(FIXTURES, 'go-sdk', `${name}.json`), 'utf8'));
+
 const VALID: Readonly<Record<OrderCenterCall, unknown>> = {
+  'add/main/logistics': goSdk('add-main-logistics'),
   'add/main/info': edited(
     page('add-main-info'),
     { set: `${SUBS}.Status`, to: 400 },
@@ -226,6 +231,8 @@ const UMS: OrderCenterCall = 'update/main/status';
 const ASI: OrderCenterCall = 'append/sub/info';
 const USI: OrderCenterCall = 'update/sub/info';
 const USS: OrderCenterCall = 'update/sub/status';
+const AML: OrderCenterCall = 'add/main/logistics';
+const EXPRESS = 'Data[0].EXT.MainOrder.Express';
 
 const detailPageCases = (cases: [OrderCenterCall, string][]) =>
   cases.map(([call, path]): Rejected => ({
@@ -849,6 +856,58 @@ const REJECTED: Rejected[] = [
     edits: [{ set: 'Data[1].BizAPPID', to: 'anotherAppKey' }],
     path: 'Data[1].BizAPPID',
     message: new RegExp(`^Data\\[1\\]\\.BizAPPID must equal Data\\[0\\]\\.BizAPPID "${APPID}"`),
+  },
+  // add/main/logistics: Express is one object (Go, PHP, C# SDKs), every field of it required
+  ...['Code', 'ID', 'Name', 'Status', 'Type'].map((field) => required(AML, `${EXPRESS}.${field}`)),
+  ...['Code', 'ID', 'Name'].map((field) => nonEmpty(AML, `${EXPRESS}.${field}`)),
+  {
+    call: AML,
+    rule: 'Express as an array (the Java SDK and the page)',
+    edits: [{ set: EXPRESS, to: [valueAt(VALID[AML], EXPRESS)] }],
+    path: EXPRESS,
+    message: /must be an object, got \[/,
+  },
+  {
+    call: AML,
+    rule: 'Express.Status other than 0',
+    edits: [{ set: `${EXPRESS}.Status`, to: 1 }],
+    path: `${EXPRESS}.Status`,
+    message: /Express status \(developers send 0\): one of 0, got 1$/,
+  },
+  {
+    call: AML,
+    rule: 'Express.Type 3',
+    edits: [{ set: `${EXPRESS}.Type`, to: 3 }],
+    path: `${EXPRESS}.Type`,
+    message: /Express type .*one of 1, 2, got 3$/,
+  },
+  {
+    call: AML,
+    rule: 'Express.Type as a string',
+    edits: [{ set: `${EXPRESS}.Type`, to: '1' }],
+    path: `${EXPRESS}.Type`,
+    message: /must be an integer, got "1"$/,
+  },
+  {
+    call: AML,
+    rule: 'a main order beside the parcel',
+    edits: [{ set: 'Data[0].EXT.MainOrder.Products', to: [] }],
+    path: 'Data[0].EXT.MainOrder.Products',
+    message: /is not a field here/,
+  },
+  {
+    call: AML,
+    rule: 'Status at the item (an order status is not logistics)',
+    edits: [{ set: 'Data[0].Status', to: 6 }],
+    path: 'Data[0].Status',
+    message: /is not a field here/,
+  },
+  {
+    call: AML,
+    rule: 'two parcels in one call',
+    edits: [{ set: 'Data[1]', to: valueAt(VALID[AML], 'Data[0]') }],
+    path: 'Data',
+    message: /^Data must hold exactly one item for add\/main\/logistics, got 2$/,
   },
   ...[AMI, ASI, USI].map((call): Rejected => ({
     call,

@@ -72,7 +72,7 @@ describe('project() against the API page example', () => {
     // Assess
     expect(projection).toStrictEqual({
       ready: true,
-      view: { data: expected, openId: 'page-user', anomalies: [] },
+      view: { data: expected, openId: 'page-user', logistics: [], anomalies: [] },
     });
   });
 

@@ -1,8 +1,18 @@
 import fc from 'fast-check';
 import { validateCallBody } from '../../lib/order-center/schemas';
-import type { MainStatus, OrderData, SubOrderItem, SubStatus } from '../../lib/order-center/types';
+import type { AckedOrder, LogisticsAck } from '../../lib/ledger/types';
+import type { Express, MainStatus, OrderData, SubOrderItem, SubStatus } from '../../lib/order-center/types';
+import type { Parcel } from '../../lib/projection';
 import { bodyFor } from '../../lib/sync/bodies';
-import { applyCall, plan, withoutModTimes, type PlannedCall } from '../../lib/sync/plan';
+import {
+  applyCall,
+  plan,
+  planLogistics,
+  planPush,
+  withoutModTimes,
+  withParcel,
+  type PlannedCall,
+} from '../../lib/sync/plan';
 import { requestIssues } from '../../local/order-center';
 
 function refund(id: string, overrides: Partial<SubOrderItem> = {}): SubOrderItem {
@@ -313,5 +323,97 @@ describe('plan and applyCall, over generated orders', () => {
         }
       }),
     );
+  });
+});
+
+describe('planLogistics, planPush and a parcel applied', () => {
+  const SF: Express = { Code: 'SFEXPRESS', ID: 'SF1', Name: '顺丰速运', Status: 0, Type: 1 };
+  const SF2: Express = { ...SF, ID: 'SF2' };
+  const YTO: Express = { Code: 'YTO', ID: 'YT1', Name: '圆通速递', Status: 0, Type: 2 };
+  const parcels = (...list: Express[]): Parcel[] => list.map((express) => ({ express, eventId: 'e' }));
+  const acked = (...answers: LogisticsAck[]): AckedOrder => ({ ...shipped, logistics: answers });
+  const sent = (calls: PlannedCall[]) =>
+    calls.map((c) => (c.call === 'add/main/logistics' ? `${c.express.Code} ${c.express.ID}` : c.call));
+
+  it.each<[string, AckedOrder | undefined, Parcel[], { force?: boolean }, string[]]>([
+    ['nothing to show', acked(), [], {}, []],
+    ['a new order: the add, then its parcel', undefined, parcels(SF), {}, ['add/main/info', 'SFEXPRESS SF1']],
+    ['a first parcel', acked(), parcels(SF), {}, ['SFEXPRESS SF1']],
+    ['a parcel Baidu has', acked({ Express: SF }), parcels(SF), {}, []],
+    ['a corrected tracking number', acked({ Express: SF }), parcels(SF2), {}, ['SFEXPRESS SF2']],
+    ['a return beside a known shipment', acked({ Express: SF }), parcels(SF, YTO), {}, ['YTO YT1']],
+    [
+      'a refused parcel, unchanged: not again',
+      acked({ Express: SF, refused: { message: 'no', at: 1 } }),
+      parcels(SF),
+      {},
+      [],
+    ],
+    [
+      'a refused parcel, corrected',
+      acked({ Express: SF, refused: { message: 'no', at: 1 } }),
+      parcels(SF2),
+      {},
+      ['SFEXPRESS SF2'],
+    ],
+    [
+      'forced: the add and every parcel, refused ones too',
+      acked({ Express: SF, refused: { message: 'no', at: 1 } }, { Express: YTO }),
+      parcels(SF, YTO),
+      { force: true },
+      ['add/main/info', 'SFEXPRESS SF1', 'YTO YT1'],
+    ],
+    [
+      'a status change, then the parcel',
+      { ...paid, logistics: [] },
+      parcels(SF),
+      {},
+      ['update/main/status', 'SFEXPRESS SF1'],
+    ],
+  ])('%s', (_case, ack, wanted, options, expected) => {
+    // Act
+    const calls = planPush(ack, { data: shipped, logistics: wanted }, options);
+
+    // Assess
+    expect(sent(calls)).toEqual(expected);
+  });
+
+  it('applying a parcel records it beside the order and changes nothing the other calls carry', () => {
+    // Act
+    const after = applyCall(acked({ Express: YTO }), shipped, { call: 'add/main/logistics', express: SF2 });
+
+    // Assess
+    expect(after.logistics).toEqual([{ Express: SF2 }, { Express: YTO }]);
+    expect(withoutModTimes(after)).toEqual(
+      withoutModTimes({ ...shipped, logistics: after.logistics } as OrderData),
+    );
+    expect(planLogistics(after, parcels(SF2, YTO))).toEqual([]);
+  });
+
+  it('a whole add/main/info keeps the parcels Baidu confirmed', () => {
+    // Act
+    const after = applyCall(acked({ Express: SF }), renamed, { call: 'add/main/info' });
+
+    // Assess
+    expect(after).toEqual({ ...renamed, logistics: [{ Express: SF }] });
+  });
+
+  it('a parcel replaces the earlier one of its Type only', () => {
+    // Act
+    const after = withParcel(acked({ Express: SF }, { Express: YTO }), {
+      Express: SF2,
+      refused: { message: 'x', at: 2 },
+    });
+
+    // Assess
+    expect(after.logistics).toEqual([{ Express: SF2, refused: { message: 'x', at: 2 } }, { Express: YTO }]);
+  });
+
+  it('every logistics body passes our schema and the independent local Order Center', () => {
+    for (const express of [SF, YTO]) {
+      const body = bodyFor({ call: 'add/main/logistics', express }, shipped);
+      expect(validateCallBody('add/main/logistics', body)).toEqual([]);
+      expect(requestIssues('add/main/logistics', body)).toEqual([]);
+    }
   });
 });

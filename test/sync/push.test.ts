@@ -108,8 +108,10 @@ describe('pushOrder sends exactly what Baidu lacks', () => {
       'add/main/info', // placed
       'update/main/info', // paid
       'update/main/status', // shipped
+      'add/main/logistics', // its parcel, once the status is out
       'append/sub/info', // refund requested
       'update/sub/status', // refund processing
+      'add/main/logistics', // the buyer's parcel back, sent with the processing update
       'update/sub/status', // refund refunded or rejected
       'update/main/status', // completed
     ]);
@@ -162,8 +164,12 @@ describe('pushOrder sends exactly what Baidu lacks', () => {
 
     // Assess
     expect(idle).toMatchObject({ state: 'synced', calls: [] });
-    expect(forced).toMatchObject({ state: 'synced', calls: [{ call: 'add/main/info' }] });
-    expect(callsSent()).toEqual(['add/main/info']);
+    // Forced, the parcel goes again too: an operator resyncs what Baidu shows, not only the order's data.
+    expect(forced).toMatchObject({
+      state: 'synced',
+      calls: [{ call: 'add/main/info' }, { call: 'add/main/logistics' }],
+    });
+    expect(callsSent()).toEqual(['add/main/info', 'add/main/logistics']);
   });
 
   it('resends the order whole when Baidu answers rows_affected "0" to an update', async () => {
@@ -176,9 +182,11 @@ describe('pushOrder sends exactly what Baidu lacks', () => {
     const outcome = await recordAndPush(facts.slice(1, 4));
 
     // Assess
+    // An order Baidu lacks has no parcel either: the shipment goes again after the whole add.
     expect(outcome.calls.map((c) => [c.call, c.ok])).toEqual([
       ['update/main/info', false],
       ['add/main/info', true],
+      ['add/main/logistics', true],
     ]);
     expect(outcome.state).toBe('synced');
     expect(mismatches(oc, new Map([[facts[0]!.orderId, facts.slice(0, 4)]]), APP_KEY)).toEqual([]);
