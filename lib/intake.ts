@@ -95,11 +95,7 @@ async function recordChecked(
  * Baidu callback is never answered with an error for it (Baidu may refund on errors): the conflict is
  * kept on the order for a person, and the callback answered as the duplicate it claims to be.
  */
-export async function recordAndPush(
-  service: Service,
-  fact: Fact,
-  options: IntakeOptions,
-): Promise<IntakeReply> {
+export async function intakeFact(service: Service, fact: Fact, options: IntakeOptions): Promise<IntakeReply> {
   const recorded = await recordChecked(service, fact);
   const base = { orderId: fact.orderId, eventId: fact.eventId };
   if (recorded.outcome === 'conflict') {

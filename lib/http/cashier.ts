@@ -4,7 +4,7 @@ import { formBody } from './body';
 import { BadSignatureError, MalformedBodyError } from './errors';
 import type { HttpRequest } from './events';
 import { cashierSuccessReply } from './replies';
-import { CASHIER_PUSH_BUDGET_MS, recordFact } from './record';
+import { CASHIER_PUSH_BUDGET_MS, intakeWithinBudget } from './record';
 import { answerWithin } from './reply-deadline';
 import type { Route } from './route';
 
@@ -51,7 +51,7 @@ export function cashierNotifyRoute(service: ServiceSource<EventService>): Route 
       return answerWithin(CASHIER_REPLY_MS, async () => {
         const wired = service();
         const fields = await verifiedCashierForm(request, wired);
-        await recordFact(wired, parseCashierNotify(fields), context, CASHIER_PUSH_BUDGET_MS);
+        await intakeWithinBudget(wired, parseCashierNotify(fields), context, CASHIER_PUSH_BUDGET_MS);
         return cashierSuccessReply();
       });
     },

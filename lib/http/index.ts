@@ -43,7 +43,7 @@ export {
   CASHIER_PUSH_BUDGET_MS,
   MERCHANT_PUSH_BUDGET_MS,
   pushDeadline,
-  recordFact,
+  intakeWithinBudget,
   REPLY_MARGIN_MS,
 } from './record';
 export {

@@ -2,7 +2,7 @@ import { parseMerchantEvent, verifyWebhookSignature, type MerchantEventType } fr
 import type { EventService, ServiceSource } from '../service';
 import { jsonBody } from './body';
 import { acceptedReply } from './replies';
-import { MERCHANT_PUSH_BUDGET_MS, recordFact } from './record';
+import { MERCHANT_PUSH_BUDGET_MS, intakeWithinBudget } from './record';
 import type { DirectInvoke, Route } from './route';
 
 /**
@@ -19,7 +19,7 @@ export function merchantEventRoute(type: MerchantEventType, service: ServiceSour
       verifyWebhookSignature(request.headers['x-signature'], request.body, secret);
       // The route is not signed, the body is: the body must say which event it is.
       const fact = parseMerchantEvent(type, jsonBody(request.body), { requireType: true });
-      return acceptedReply(await recordFact(wired, fact, context, MERCHANT_PUSH_BUDGET_MS));
+      return acceptedReply(await intakeWithinBudget(wired, fact, context, MERCHANT_PUSH_BUDGET_MS));
     },
   };
 }
@@ -30,5 +30,5 @@ export function merchantEventInvoke(
   service: ServiceSource<EventService>,
 ): DirectInvoke {
   return async (event, context) =>
-    recordFact(service(), parseMerchantEvent(type, event), context, MERCHANT_PUSH_BUDGET_MS);
+    intakeWithinBudget(service(), parseMerchantEvent(type, event), context, MERCHANT_PUSH_BUDGET_MS);
 }

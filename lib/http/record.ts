@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { Fact } from '../events/types';
-import { recordAndPush, type IntakeReply } from '../intake';
+import { intakeFact, type IntakeReply } from '../intake';
 import { logger } from '../logger';
 import type { Service } from '../service';
 
@@ -28,7 +28,7 @@ export function pushDeadline(
  * Records the fact and pushes it within the budget. Its ids, and then how it went, join every log line
  * of the request (the stack's logger middleware drops them when the request ends).
  */
-export async function recordFact(
+export async function intakeWithinBudget(
   service: Service,
   fact: Fact,
   context: Context,
@@ -36,7 +36,7 @@ export async function recordFact(
 ): Promise<IntakeReply> {
   logger.appendKeys({ orderId: fact.orderId, eventId: fact.eventId });
   const now = Date.now();
-  const reply = await recordAndPush(service, fact, {
+  const reply = await intakeFact(service, fact, {
     pushDeadline: pushDeadline(now, budgetMs, context),
   });
   logger.appendKeys({ duplicate: reply.duplicate, sync: reply.sync });

@@ -4,7 +4,7 @@ import { answerRefundAudit } from '../refund-audit/answer';
 import type { EventService, ServiceSource } from '../service';
 import { verifiedCashierForm } from './cashier';
 import { refundAuditReply, refundNotifyReply } from './replies';
-import { CASHIER_PUSH_BUDGET_MS, pushDeadline, recordFact } from './record';
+import { CASHIER_PUSH_BUDGET_MS, pushDeadline, intakeWithinBudget } from './record';
 import type { Route } from './route';
 
 /**
@@ -41,7 +41,7 @@ export function refundNotifyRoute(service: ServiceSource<EventService>): Route {
     async handle(request, context) {
       const wired = service();
       const fact = parseRefundResult(await verifiedCashierForm(request, wired));
-      await recordFact(wired, fact, context, CASHIER_PUSH_BUDGET_MS);
+      await intakeWithinBudget(wired, fact, context, CASHIER_PUSH_BUDGET_MS);
       return refundNotifyReply();
     },
   };

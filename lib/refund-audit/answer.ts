@@ -1,7 +1,7 @@
 import { refundAuditFact, type RefundAuditQuestion } from '../events/cashier-refund';
 import { unixNow, type UnixClock } from '../events/clock';
 import type { RefundAuditAnswer } from '../events/types';
-import { recordAndPush, type IntakeReply } from '../intake';
+import { intakeFact, type IntakeReply } from '../intake';
 import type { Service } from '../service';
 import { decideRefundAudit } from './decide';
 import { decidedAnswers, refundPosition } from './position';
@@ -41,7 +41,7 @@ export async function answerRefundAudit(
   if (answer.auditStatus === 3 && item?.facts.some((known) => known.eventId === fact.eventId)) {
     return { answer };
   }
-  const recorded = await recordAndPush(service, fact, { pushDeadline: options.pushDeadline });
+  const recorded = await intakeFact(service, fact, { pushDeadline: options.pushDeadline });
   if (!recorded.duplicate || answer.auditStatus === 3) return { answer, recorded };
   // Another answer to this batch was recorded between our read and our write: that one was given.
   const now = await ledger.get(orderId);
