@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { LedgerItem, PushEnd, RecordedAnomaly } from '../ledger/types';
+import type { LedgerItem } from '../ledger/types';
 import { OrderCenterError, OrderNotFoundError } from '../order-center/errors';
-import type { OrderData } from '../order-center/types';
-import { project, updateMainStatusBody } from '../projection';
-import { DEFAULT_BACKOFF } from '../sync/backoff';
-import { applyCall, planPush } from '../sync/plan';
+import { project, updateMainStatusBody, type OrderView } from '../projection';
+import { planPush } from '../sync/plan';
 import {
-  failureEnd,
-  paymentCheckDue,
+  finishStatusChange,
   projectionConfig,
   pushOrder,
-  recordedAnomaly,
-  refusedParcels,
-  withPaymentCheck,
+  type SendOutcome,
   type SyncDependencies,
 } from '../sync/push';
 import { mapPool } from './pool';
@@ -46,11 +41,8 @@ const WRAP_UP_MS = 2_000;
 /** A status-only change of one order, leased, waiting to go out in its user's update/main/status batch. */
 interface StatusChange {
   item: LedgerItem;
-  desired: OrderData;
-  openId: string;
-  anomalies: RecordedAnomaly[];
-  /** the order's place in the awaiting-check index after this change */
-  paymentCheckDue: number | null | undefined;
+  /** the projection the change was planned from: its data is what the batch sends */
+  view: OrderView;
 }
 
 /**
@@ -152,13 +144,14 @@ export async function runReconcile(
 
   /** Adds a change to its user's batch; returns the batch once it is full (and takes it out). */
   function queueStatusChange(change: StatusChange): StatusChange[] | undefined {
-    const batch = waitingBatches.get(change.openId) ?? [];
+    const { openId } = change.view;
+    const batch = waitingBatches.get(openId) ?? [];
     batch.push(change);
     if (batch.length < o.batchSize) {
-      waitingBatches.set(change.openId, batch);
+      waitingBatches.set(openId, batch);
       return undefined;
     }
-    waitingBatches.delete(change.openId);
+    waitingBatches.delete(openId);
     return batch;
   }
 
@@ -175,16 +168,7 @@ export async function runReconcile(
     // A parcel to send (add/main/logistics) makes it more than a status change: pushOrder sends both.
     const calls = planPush(item.ack, projection.view);
     if (calls.length !== 1 || calls[0]?.call !== 'update/main/status') return undefined;
-    const { view } = projection;
-    // A parcel Baidu refused before stays in the report while the order's status moves on.
-    const anomalies = [...view.anomalies.map(recordedAnomaly), ...refusedParcels(item.ack, view)];
-    return {
-      item,
-      desired: view.data,
-      openId: view.openId,
-      anomalies,
-      paymentCheckDue: paymentCheckDue(deps, item, view),
-    };
+    return { item, view: projection.view };
   }
 
   async function sendStatusBatch(batch: StatusChange[]): Promise<void> {
@@ -195,8 +179,8 @@ export async function runReconcile(
     try {
       const { attempts } = await deps.client.call(
         'update/main/status',
-        updateMainStatusBody(batch.map((c) => c.desired)),
-        { openId: first.openId },
+        updateMainStatusBody(batch.map((c) => c.view.data)),
+        { openId: first.view.openId },
         { deadline: workDeadline },
       );
       countCall(summary, 'update/main/status', attempts);
@@ -219,38 +203,19 @@ export async function runReconcile(
     }
   }
 
-  /** Writes how a batched order ended: synced with what Baidu confirmed, or the batch's failure. */
+  /**
+   * Writes how a batched order ended, the way any push ends: synced with what Baidu confirmed (a parcel it
+   * refused before stays in the report while the status moves on), or the batch's failure.
+   */
   async function settle(change: StatusChange, failure: unknown): Promise<void> {
-    const { orderId, version } = change.item;
+    const { item, view } = change;
     // The batch call is counted once, in sendStatusBatch; each order counts as pushed.
     summary.pushed += 1;
     try {
-      if (failure) {
-        const policy = deps.backoff ?? DEFAULT_BACKOFF;
-        const { end } = failureEnd(change.item, failure, { now, random: deps.random ?? Math.random, policy });
-        await deps.ledger.finishPush(
-          orderId,
-          owner,
-          version,
-          withPaymentCheck({ ...end, anomalies: change.anomalies }, change.paymentCheckDue),
-        );
-        tally(summary, { state: end.syncState, calls: [], error: end.lastError });
-        return;
-      }
-      const end: PushEnd = {
-        syncState: 'synced',
-        attempts: 0,
-        nextAttemptAt: now(),
-        anomalies: change.anomalies,
-        ack: applyCall(change.item.ack, change.desired, { call: 'update/main/status' }),
-      };
-      const done = await deps.ledger.finishPush(
-        orderId,
-        owner,
-        version,
-        withPaymentCheck(end, change.paymentCheckDue),
-      );
-      tally(summary, { state: done === 'ok' ? 'synced' : 'pending', calls: [] });
+      const outcome: SendOutcome = failure ? { ok: false, err: failure } : { ok: true };
+      const { finished, end } = await finishStatusChange(deps, owner, item, view, outcome);
+      if (failure) tally(summary, { state: end.syncState, calls: [], error: end.lastError });
+      else tally(summary, { state: finished === 'ok' ? end.syncState : 'pending', calls: [] });
     } catch {
       // The ledger failed mid-way: the lease runs out and the order stays due.
       tally(summary, { state: 'pending', calls: [] });

@@ -137,7 +137,6 @@ export async function pushOrder(
   options: PushOptions,
 ): Promise<PushOutcome> {
   const now = deps.now ?? (() => Date.now());
-  const random = deps.random ?? Math.random;
   const policy = deps.backoff ?? DEFAULT_BACKOFF;
   const owner = options.owner ?? randomUUID();
   const calls: CallRecord[] = [];
@@ -166,21 +165,13 @@ export async function pushOrder(
     }
     if (item === 'busy' || item === 'missing') return { orderId, state: item, calls };
 
-    let { end, error } = await pushLeased(item, round === 0 && options.force === true);
-    let finished: 'ok' | 'stale';
+    let written: WrittenEnd;
     try {
-      finished = await deps.ledger.finishPush(orderId, owner, item.version, end);
+      written = await pushLeased(item, round === 0 && options.force === true);
     } catch (err) {
-      if (!(err instanceof LedgerRefusedError)) return interrupted(err);
-      // The outcome itself cannot be stored: left as it is, the lease would run out and the order be
-      // pushed again for ever. It ends failed instead, with why, where the report shows it.
-      ({ end, error } = unrecordable(item, err));
-      try {
-        finished = await deps.ledger.finishPush(orderId, owner, item.version, end);
-      } catch (again) {
-        return interrupted(again);
-      }
+      return interrupted(err);
     }
+    const { finished, end, error } = written;
     if (finished === 'ok') return { orderId, state: end.syncState, calls, error };
     // A fact arrived meanwhile: go round again while there is time, else leave it due for reconcile.
     if (options.deadline - now() < MIN_CALL_BUDGET_MS) break;
@@ -192,72 +183,37 @@ export async function pushOrder(
     error: { kind: 'stale', message: 'new facts kept arriving' },
   };
 
-  function unrecordable(
-    item: LedgerItem,
-    err: LedgerRefusedError,
-  ): { end: PushEnd; error: PushOutcome['error'] } {
-    const lastError = {
-      kind: 'unrecordable',
-      message: `the push's outcome could not be recorded: ${message(err)}`,
-      at: now(),
-    };
-    return {
-      end: { syncState: 'failed', attempts: item.attempts + 1, nextAttemptAt: now(), lastError },
-      error: { kind: lastError.kind, message: lastError.message },
-    };
-  }
-
-  async function pushLeased(
-    item: LedgerItem,
-    force: boolean,
-  ): Promise<{ end: PushEnd; error?: PushOutcome['error'] }> {
+  /** Pushes the leased order and writes how it ended; throws only when the ledger fails (interrupted). */
+  async function pushLeased(item: LedgerItem, force: boolean): Promise<WrittenEnd> {
     let projection: ReturnType<typeof project>;
     try {
       projection = project(orderId, item.facts, projectionConfig(deps));
     } catch (err) {
       // Facts the parsers should have refused: no push can fix them, a person has to look.
       const lastError = { kind: 'invalid-facts', message: message(err), at: now() };
-      return {
+      return writeEnd(deps, owner, item, {
         end: { syncState: 'failed', attempts: item.attempts, nextAttemptAt: now(), lastError },
         error: lastError,
-      };
+      });
     }
     if (!projection.ready) {
       // A cashier notify before the merchant's snapshot: kept, and pushed when the snapshot comes.
       const anomalies = projection.anomalies.map(recordedAnomaly);
       const end: PushEnd = { syncState: 'waiting', attempts: item.attempts, nextAttemptAt: now(), anomalies };
-      return { end: withPaymentCheck(end, paymentCheckDue(deps, item, undefined)) };
+      return writeEnd(deps, owner, item, {
+        end: withPaymentCheck(end, paymentCheckDue(deps, item, undefined)),
+      });
     }
-    const view = projection.view;
-    const viewAnomalies = view.anomalies.map(recordedAnomaly);
-    const checkDue = paymentCheckDue(deps, item, view);
-    // Read once the push is over: a parcel Baidu refused (now or before) is shown where the report looks.
-    const withRefusals = () => [...viewAnomalies, ...refusedParcels(current, view)];
+    const { view } = projection;
     unsaved = undefined;
     current = item.ack;
+    let outcome: SendOutcome = { ok: true };
     try {
       await sendPlanned(item, view, force);
-      const anomalies = withRefusals();
-      const { dueAt } = projection.view;
-      // Synced for now, but the view changes at dueAt with no new fact (a cancel's wait ends): due then.
-      const end: PushEnd =
-        dueAt === undefined
-          ? { syncState: 'synced', attempts: 0, nextAttemptAt: now(), anomalies, ack: unsaved }
-          : {
-              syncState: 'pending',
-              attempts: 0,
-              nextAttemptAt: Math.max(now(), dueAt * 1000),
-              anomalies,
-              ack: unsaved,
-            };
-      return { end: withPaymentCheck(end, checkDue) };
     } catch (err) {
-      const failure = failureEnd(item, err, { now, random, policy });
-      return {
-        ...failure,
-        end: withPaymentCheck({ ...failure.end, anomalies: withRefusals(), ack: unsaved }, checkDue),
-      };
+      outcome = { ok: false, err };
     }
+    return finishSent(deps, owner, item, { view, current, unsaved }, outcome);
   }
 
   async function sendPlanned(item: LedgerItem, view: OrderView, force: boolean): Promise<void> {
@@ -334,6 +290,114 @@ export async function pushOrder(
     unsaved = next;
     current = next;
     return next;
+  }
+}
+
+/** How sending a ready order's calls went: all confirmed, or stopped by `err`. */
+export type SendOutcome = { ok: true } | { ok: false; err: unknown };
+
+/** What a push of a ready order leaves behind, for writing how it ended. */
+export interface SentOrder {
+  /** the projection the calls were planned from */
+  view: OrderView;
+  /** what Baidu holds as far as the push knows, saved or not: the parcels it refused are reported */
+  current: AckedOrder | undefined;
+  /** confirmed by Baidu, not yet in the ledger: written with the end */
+  unsaved: AckedOrder | undefined;
+}
+
+/** How a push ended, as written to the ledger: `stale` when a fact arrived meanwhile (the order stays due). */
+export interface WrittenEnd {
+  finished: 'ok' | 'stale';
+  end: PushEnd;
+  error?: PushOutcome['error'];
+}
+
+/**
+ * The one way a push of a ready order ends (pushOrder, and reconcile's status batches): from how sending
+ * went, computes the end (synced, pending until the view's dueAt, or the failure's backoff), with the view's
+ * anomalies, the parcels Baidu refused, the ack it confirmed and the order's place in the awaiting-check
+ * index, and writes it under the caller's lease. Throws when the ledger fails: the order stays due.
+ */
+export function finishSent(
+  deps: SyncDependencies,
+  owner: string,
+  item: LedgerItem,
+  sent: SentOrder,
+  outcome: SendOutcome,
+): Promise<WrittenEnd> {
+  const now = deps.now ?? (() => Date.now());
+  const { view } = sent;
+  const anomalies = [...view.anomalies.map(recordedAnomaly), ...refusedParcels(sent.current, view)];
+  const checkDue = paymentCheckDue(deps, item, view);
+  if (!outcome.ok) {
+    const env = { now, random: deps.random ?? Math.random, policy: deps.backoff ?? DEFAULT_BACKOFF };
+    const failure = failureEnd(item, outcome.err, env);
+    return writeEnd(deps, owner, item, {
+      ...failure,
+      end: withPaymentCheck({ ...failure.end, anomalies, ack: sent.unsaved }, checkDue),
+    });
+  }
+  const { dueAt } = view;
+  // Synced for now, but the view changes at dueAt with no new fact (a cancel's wait ends): due then.
+  const end: PushEnd =
+    dueAt === undefined
+      ? { syncState: 'synced', attempts: 0, nextAttemptAt: now(), anomalies, ack: sent.unsaved }
+      : {
+          syncState: 'pending',
+          attempts: 0,
+          nextAttemptAt: Math.max(now(), dueAt * 1000),
+          anomalies,
+          ack: sent.unsaved,
+        };
+  return writeEnd(deps, owner, item, { end: withPaymentCheck(end, checkDue) });
+}
+
+/**
+ * How an order sent alone as a status change (in reconcile's update/main/status batch for its user) ends:
+ * as finishSent, with Baidu holding the new status once the call went through.
+ */
+export function finishStatusChange(
+  deps: SyncDependencies,
+  owner: string,
+  item: LedgerItem,
+  view: OrderView,
+  outcome: SendOutcome,
+): Promise<WrittenEnd> {
+  const unsaved = outcome.ok ? applyCall(item.ack, view.data, { call: 'update/main/status' }) : undefined;
+  return finishSent(deps, owner, item, { view, current: unsaved ?? item.ack, unsaved }, outcome);
+}
+
+/**
+ * Writes a push's end under the caller's lease. An end the ledger refuses to store would leave the lease to
+ * run out and the order to be pushed again for ever: it ends failed instead, with why, where the report
+ * shows it. Any other ledger failure is thrown.
+ */
+async function writeEnd(
+  deps: Pick<SyncDependencies, 'ledger' | 'now'>,
+  owner: string,
+  item: LedgerItem,
+  ended: { end: PushEnd; error?: PushOutcome['error'] },
+): Promise<WrittenEnd> {
+  const now = deps.now ?? (() => Date.now());
+  try {
+    const finished = await deps.ledger.finishPush(item.orderId, owner, item.version, ended.end);
+    return { finished, ...ended };
+  } catch (err) {
+    if (!(err instanceof LedgerRefusedError)) throw err;
+    const lastError = {
+      kind: 'unrecordable',
+      message: `the push's outcome could not be recorded: ${message(err)}`,
+      at: now(),
+    };
+    const end: PushEnd = {
+      syncState: 'failed',
+      attempts: item.attempts + 1,
+      nextAttemptAt: now(),
+      lastError,
+    };
+    const finished = await deps.ledger.finishPush(item.orderId, owner, item.version, end);
+    return { finished, end, error: { kind: lastError.kind, message: lastError.message } };
   }
 }
 
