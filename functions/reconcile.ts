@@ -8,6 +8,7 @@ import {
   dryRun,
   fanOut,
   parseReconcileCommand,
+  paymentCheckCashier,
   recordOldestDue,
   recordRunMetrics,
   report,
@@ -29,7 +30,9 @@ import { reconcileService, type Service, type ServiceSource } from '../lib/servi
  */
 async function reconcile(service: Service, event: unknown, context: Context) {
   const command = parseReconcileCommand(event);
-  const { sync, ledger, config, cashier } = service;
+  const { sync, ledger, config } = service;
+  // None without CASHIER_APP_KEY, nor while the byPaymentCheck index is deferred (an upgrade's first deploy).
+  const cashier = paymentCheckCashier(service.cashier, config.paymentCheckIndex);
   const now = Date.now();
   switch (command.kind) {
     case 'run': {

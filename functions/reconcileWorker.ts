@@ -5,6 +5,7 @@ import { logger } from '../lib/logger';
 import { publishMetrics } from '../lib/metrics';
 import {
   parseReconcileCommand,
+  paymentCheckCashier,
   recordOldestDue,
   recordRunMetrics,
   runPaymentChecks,
@@ -27,7 +28,9 @@ async function reconcileWorker(service: Service, event: unknown, context: Contex
     const message = 'must be the shard to drain, e.g. {"shard":3} (operator commands go to reconcile)';
     throw new InvalidInputError([{ path: 'shard', message }], 'invalid reconcile worker event');
   }
-  const { sync, cashier } = service;
+  const { sync } = service;
+  // None without CASHIER_APP_KEY, nor while the byPaymentCheck index is deferred (an upgrade's first deploy).
+  const cashier = paymentCheckCashier(service.cashier, service.config.paymentCheckIndex);
   const deadline = Date.now() + context.getRemainingTimeInMillis();
   const summary = await runReconcile(sync, {
     deadline,

@@ -17,6 +17,11 @@ export interface Config {
   cashierDealId?: string;
   /** PAYMENT_CHECK_AFTER_MINUTES: how long a cashier cancel waits before it closes an unpaid order */
   paymentCheckAfterMinutes: number;
+  /**
+   * PAYMENT_CHECK_INDEX: `deferred` while the ledger has no byPaymentCheck index yet (the first of two
+   * deploys upgrading a first-release stack): pushes still write the check fields, nobody queries the index.
+   */
+  paymentCheckIndex: PaymentCheckIndex;
   ledgerTable: string;
   /** shards of the sync queue; reconcile runs one worker per shard (docs/contract.md section 9) */
   syncShards: number;
@@ -25,6 +30,13 @@ export interface Config {
   /** how Baidu's refund audits are answered (docs/contract.md section 5b) */
   refundAuditPolicy: RefundAuditPolicy;
 }
+
+/** Whether the ledger's byPaymentCheck index is deployed (README: "Upgrading from the first release"). */
+export type PaymentCheckIndex = 'on' | 'deferred';
+export const PAYMENT_CHECK_INDEX_SETTINGS: readonly PaymentCheckIndex[] = ['on', 'deferred'];
+
+const isIndexSetting = (given: string): given is PaymentCheckIndex =>
+  (PAYMENT_CHECK_INDEX_SETTINGS as readonly string[]).includes(given);
 
 export const REFUND_AUDIT_POLICIES: readonly RefundAuditPolicy[] = ['match', 'approve', 'manual'];
 
@@ -96,6 +108,12 @@ export function loadConfig(env: Env = process.env): Config {
       `PAYMENT_CHECK_AFTER_MINUTES must be a whole number of minutes from 1 to ${MAX_PAYMENT_CHECK_AFTER_MINUTES}, got "${checkAfter}"`,
     );
   }
+  const index = value(env, 'PAYMENT_CHECK_INDEX') ?? 'on';
+  if (!isIndexSetting(index)) {
+    problems.push(
+      `PAYMENT_CHECK_INDEX must be one of ${PAYMENT_CHECK_INDEX_SETTINGS.join(', ')}, got "${index}"`,
+    );
+  }
   const config: Config = {
     stage,
     orderCenterBaseUrl: orderCenterBaseUrl.replace(/\/+$/, ''),
@@ -107,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     cashierAppKey: value(env, 'CASHIER_APP_KEY'),
     cashierDealId: value(env, 'CASHIER_DEAL_ID'),
     paymentCheckAfterMinutes,
+    paymentCheckIndex: isIndexSetting(index) ? index : 'on',
     ledgerTable: value(env, 'LEDGER_TABLE') ?? `swan-order-sync-${stage}-ledger`,
     syncShards: integer(
       env,

@@ -7,6 +7,7 @@
  *   AppKey every function would deploy fine and then fail each run with a ConfigError.
  * - ORDER_CENTER_BASE_URL on a loopback address (a local stand-in, from .local/env) beyond stage local
  *   fails too: such a deploy would push nothing to Baidu.
+ * - paymentCheckIndex (PAYMENT_CHECK_INDEX) other than on or deferred fails, naming it.
  * - Every function must have a role of its own (`role:`): a function without one would silently get the
  *   framework's shared default role.
  * - Every function gets two alarms, on its Lambda Errors and Throttles, acting on the stage's alarm topic
@@ -16,6 +17,9 @@
 
 /** Stages that never reach AWS (npm start, the demo, invoke local): no AppKey needed at package time. */
 const LOCAL_STAGES = new Set(['local']);
+
+/** paymentCheckIndex: anything else would deploy the index while every function refused its configuration. */
+const PAYMENT_CHECK_INDEX = new Set(['on', 'deferred']);
 
 /** An Order Center on this machine: right for npm start, never for a stage that reaches AWS. */
 const LOOPBACK = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/i;
@@ -77,6 +81,13 @@ class OperationsPlugin {
       throw new this.serverless.classes.Error(
         `ORDER_CENTER_BASE_URL is ${baseUrl}, a local stand-in, for stage "${stage}": unset ` +
           `ORDER_CENTER_BASE_URL (the variables of .local/env are for stage local only).`,
+      );
+    }
+    const paymentCheckIndex = String((service.provider.environment ?? {}).PAYMENT_CHECK_INDEX ?? 'on');
+    if (!PAYMENT_CHECK_INDEX.has(paymentCheckIndex)) {
+      throw new this.serverless.classes.Error(
+        `paymentCheckIndex must be on or deferred, got "${paymentCheckIndex}": deferred only for the first ` +
+          `of the two deploys that upgrade a first-release stack (README: "Upgrading from the first release").`,
       );
     }
     const withoutRole = service.getAllFunctions().filter((name) => !service.getFunction(name).role);

@@ -23,6 +23,7 @@ export {
 } from './refund-audit';
 export {
   emptyPaymentCheckSummary,
+  paymentCheckCashier,
   PAYMENTS_FOUND_BY_QUERY,
   runPaymentChecks,
   type PaymentCheckDependencies,

@@ -1,4 +1,5 @@
 import type { CashierQueryClient, CashierQueryResult } from '../cashier/client';
+import type { PaymentCheckIndex } from '../config';
 import { CashierQueryError } from '../cashier/client';
 import { cashierQueryFact } from '../events/cashier-query';
 import type { Ledger, LedgerItem } from '../ledger/types';
@@ -37,6 +38,19 @@ export function emptyPaymentCheckSummary(): PaymentCheckSummary {
     settled: 0,
     stoppedEarly: false,
   };
+}
+
+/**
+ * The cashier a shard's worker asks about its payment checks, or none: without CASHIER_APP_KEY there is no
+ * cashier, and with PAYMENT_CHECK_INDEX=deferred (the first of two deploys upgrading a first-release stack)
+ * there is no byPaymentCheck index to query yet. Pushes still write the orders' check fields meanwhile;
+ * DynamoDB backfills the index from them when the second deploy creates it, so no check is lost.
+ */
+export function paymentCheckCashier(
+  cashier: CashierQueryClient | undefined,
+  index: PaymentCheckIndex,
+): CashierQueryClient | undefined {
+  return index === 'on' ? cashier : undefined;
 }
 
 export interface PaymentCheckDependencies {

@@ -42,8 +42,40 @@ const CFN_SCHEMA = DEFAULT_SCHEMA.extend(
   }),
 );
 
+/**
+ * The template's conditions as a deploy with its default parameters evaluates them; a test may set one
+ * otherwise (e.g. HasPaymentCheckIndex false: the table the first upgrade deploy leaves).
+ */
+export const DEFAULT_CONDITIONS: Readonly<Record<string, boolean>> = { HasPaymentCheckIndex: true };
+
+const isNoValue = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && (value as { Ref?: unknown }).Ref === 'AWS::NoValue';
+
+/** Resolves `Fn::If` as CloudFormation would, given the conditions; AWS::NoValue drops the list entry or key. */
+function resolveConditions(value: unknown, conditions: Readonly<Record<string, boolean>>): unknown {
+  if (Array.isArray(value)) {
+    return value.map((item) => resolveConditions(item, conditions)).filter((item) => !isNoValue(item));
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  const fnIf = (value as { 'Fn::If'?: unknown })['Fn::If'];
+  if (Array.isArray(fnIf) && fnIf.length === 3 && typeof fnIf[0] === 'string') {
+    const holds = conditions[fnIf[0]];
+    if (holds === undefined) throw new Error(`serverless.yml: no value given for condition ${fnIf[0]}`);
+    return resolveConditions(holds ? fnIf[1] : fnIf[2], conditions);
+  }
+  return Object.fromEntries(
+    Object.entries(value)
+      .map(([key, item]) => [key, resolveConditions(item, conditions)] as const)
+      .filter(([, item]) => !isNoValue(item)),
+  );
+}
+
 /** The ledger table's CreateTable input, taken from serverless.yml resources, with `tableName` as its name. */
-export function ledgerTableDefinition(tableName: string, file = SERVERLESS_YML): CreateTableCommandInput {
+export function ledgerTableDefinition(
+  tableName: string,
+  file = SERVERLESS_YML,
+  conditions: Readonly<Record<string, boolean>> = DEFAULT_CONDITIONS,
+): CreateTableCommandInput {
   const doc = load(readFileSync(file, 'utf8'), { schema: CFN_SCHEMA }) as {
     resources?: { Resources?: Record<string, TableResource> };
   };
@@ -57,7 +89,7 @@ export function ledgerTableDefinition(tableName: string, file = SERVERLESS_YML):
     TimeToLiveSpecification: _ttl,
     Tags: _tags,
     ...properties
-  } = resource.Properties;
+  } = resolveConditions(resource.Properties, conditions) as TableResource['Properties'];
   return { ...properties, TableName: tableName };
 }
 
@@ -107,6 +139,10 @@ export async function startLocalDynamo(options: { port?: number; host?: string }
 }
 
 /** Creates the ledger table (as serverless.yml declares it) under `tableName`. */
-export async function createLedgerTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await client.send(new CreateTableCommand(ledgerTableDefinition(tableName)));
+export async function createLedgerTable(
+  client: DynamoDBClient,
+  tableName: string,
+  conditions: Readonly<Record<string, boolean>> = DEFAULT_CONDITIONS,
+): Promise<void> {
+  await client.send(new CreateTableCommand(ledgerTableDefinition(tableName, SERVERLESS_YML, conditions)));
 }

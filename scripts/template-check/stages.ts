@@ -41,6 +41,9 @@ export const PROD_PARAMS: Readonly<Record<string, string>> = {
   baiduMaxQps: '200',
   reconcileWorkerConcurrency: '4',
   reconcileBatchSize: '10',
+  // The first of the two deploys upgrading a first-release stack: the table without byPaymentCheck and the
+  // roles without its statement (the default stage below checks them with the index).
+  paymentCheckIndex: 'deferred',
 };
 
 export const STAGES: readonly PackagedStage[] = [

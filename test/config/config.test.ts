@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       cashierAppKey: undefined,
       cashierDealId: undefined,
       paymentCheckAfterMinutes: 15,
+      paymentCheckIndex: 'on',
       ledgerTable: 'swan-order-sync-prod-ledger',
       syncShards: 16,
       baiduMaxQps: 100,
@@ -30,6 +31,14 @@ describe('loadConfig', () => {
       syncShards: 64,
       baiduMaxQps: 200,
     });
+  });
+
+  it.each([
+    ['on', 'on'],
+    [' deferred ', 'deferred'],
+    ['', 'on'],
+  ])('takes PAYMENT_CHECK_INDEX %j as %s', (given, expected) => {
+    expect(loadConfig({ BAIDU_APP_KEY: 'a', PAYMENT_CHECK_INDEX: given }).paymentCheckIndex).toBe(expected);
   });
 
   it('takes what the environment sets, trimmed, without a trailing slash on the origin', () => {
@@ -76,6 +85,11 @@ describe('loadConfig', () => {
     ['more shards than a worker drains', { BAIDU_APP_KEY: 'a', SYNC_SHARDS: '65' }, 'SYNC_SHARDS'],
     ['a fractional budget', { BAIDU_APP_KEY: 'a', BAIDU_MAX_QPS: '1.5' }, 'BAIDU_MAX_QPS'],
     ['a budget that is not a number', { BAIDU_APP_KEY: 'a', BAIDU_MAX_QPS: 'lots' }, 'BAIDU_MAX_QPS'],
+    ...['off', 'DEFERRED', 'true'].map((setting): [string, Record<string, string>, string] => [
+      `PAYMENT_CHECK_INDEX ${setting}`,
+      { BAIDU_APP_KEY: 'a', PAYMENT_CHECK_INDEX: setting },
+      'PAYMENT_CHECK_INDEX',
+    ]),
     [
       'a parameter name without a leading slash',
       { BAIDU_APP_KEY: 'a', WEBHOOK_SECRET_PARAM: 'secret' },

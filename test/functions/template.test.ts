@@ -33,14 +33,18 @@ const FUNCTIONS = readdirSync(path.join(ROOT, 'functions'))
 const upperFirst = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** Runs `serverless package` with the given environment additions; the packaging folder is removed. */
-async function packageStage(stage: string, env: Record<string, string | undefined>): Promise<Template> {
+async function packageStage(
+  stage: string,
+  env: Record<string, string | undefined>,
+  args: string[] = [],
+): Promise<Template> {
   const dir = mkdtempSync(path.join(tmpdir(), 'template-test-'));
   try {
     const unset = new Set(Object.keys(env).filter((name) => env[name] === undefined));
     const childEnv = Object.fromEntries(
       Object.entries({ ...process.env, ...env }).filter(([name]) => !unset.has(name)),
     );
-    await run(process.execPath, [CLI, 'package', '--stage', stage, '--package', dir], {
+    await run(process.execPath, [CLI, 'package', '--stage', stage, '--package', dir, ...args], {
       cwd: ROOT,
       env: childEnv,
       maxBuffer: 16 * 1024 * 1024,
@@ -52,15 +56,48 @@ async function packageStage(stage: string, env: Record<string, string | undefine
 }
 
 let template: Template;
+/** The same stage packaged for the first of the two deploys upgrading a first-release stack. */
+let deferred: Template;
 const resources = () => template.Resources;
 const ofType = (type: string) => Object.entries(resources()).filter(([, r]) => r.Type === type);
 
 beforeAll(async () => {
-  template = await packageStage(STAGE, {
-    BAIDU_APP_KEY: 'template-test-app-key',
-    ORDER_CENTER_BASE_URL: undefined,
-  });
-}, 180_000);
+  const env = { BAIDU_APP_KEY: 'template-test-app-key', ORDER_CENTER_BASE_URL: undefined };
+  // One after the other: packagings share the esbuild work folder.
+  template = await packageStage(STAGE, env);
+  deferred = await packageStage(STAGE, env, ['--param=paymentCheckIndex=deferred']);
+}, 240_000);
+
+/** A condition of the template as CloudFormation evaluates it (the forms serverless.yml uses). */
+function holds(t: Template, condition: unknown): boolean {
+  if (typeof condition === 'string') return holds(t, t.Conditions?.[condition]);
+  const [name, args] = Object.entries(condition as Record<string, unknown>)[0]!;
+  if (name === 'Condition') return holds(t, args);
+  if (name === 'Fn::Not') return !holds(t, (args as unknown[])[0]);
+  if (name === 'Fn::Equals') {
+    const [a, b] = args as unknown[];
+    if (typeof a !== 'string' || typeof b !== 'string')
+      throw new Error(`not literal: ${JSON.stringify(args)}`);
+    return a === b;
+  }
+  throw new Error(`condition function ${name} not evaluated here`);
+}
+
+const NO_VALUE = JSON.stringify({ Ref: 'AWS::NoValue' });
+
+/** value with each Fn::If resolved; AWS::NoValue leaves the list (or object) without the entry. */
+function resolved(t: Template, value: unknown): unknown {
+  if (Array.isArray(value))
+    return value.map((v) => resolved(t, v)).filter((v) => JSON.stringify(v) !== NO_VALUE);
+  if (typeof value !== 'object' || value === null) return value;
+  const fnIf = (value as { 'Fn::If'?: [string, unknown, unknown] })['Fn::If'];
+  if (fnIf) return resolved(t, holds(t, fnIf[0]) ? fnIf[1] : fnIf[2]);
+  return Object.fromEntries(
+    Object.entries(value)
+      .map(([key, v]) => [key, resolved(t, v)] as const)
+      .filter(([, v]) => JSON.stringify(v) !== NO_VALUE),
+  );
+}
 
 /** What a statement's resource is, in words: `access-token`, `LedgerTable/index/bySyncQueue`, `log-group reconcile`. */
 function describeResource(resource: unknown, statement: Statement): string[] {
@@ -93,19 +130,24 @@ function describeResource(resource: unknown, statement: Statement): string[] {
   return [JSON.stringify(resource)];
 }
 
-/** Every `action resource` a function's role allows, sorted. */
-function permissionsOf(fn: string): string[] {
+/** Every `action resource` a function's role allows, sorted (in the template t, conditions evaluated). */
+function permissionsOf(fn: string, t: Template = template): string[] {
   const role = (
-    resources()[`${upperFirst(fn)}LambdaFunction`]!.Properties.Role as { 'Fn::GetAtt': string[] }
+    t.Resources[`${upperFirst(fn)}LambdaFunction`]!.Properties.Role as { 'Fn::GetAtt': string[] }
   )['Fn::GetAtt'][0]!;
-  const props = resources()[role]!.Properties;
+  const props = resolved(t, t.Resources[role]!.Properties) as Record<string, unknown>;
+  const managed = ((props.ManagedPolicyArns as { Ref: string }[] | undefined) ?? []).map((ref) => {
+    const policy = t.Resources[ref.Ref]!;
+    // A Ref to a resource its condition leaves out fails the deploy.
+    if (policy.Condition !== undefined)
+      expect([ref.Ref, holds(t, policy.Condition)]).toEqual([ref.Ref, true]);
+    return policy.Properties.PolicyDocument as { Statement: Statement[] };
+  });
   const documents = [
     ...((props.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? []).map(
       (p) => p.PolicyDocument,
     ),
-    ...((props.ManagedPolicyArns as { Ref: string }[] | undefined) ?? []).map(
-      (ref) => resources()[ref.Ref]!.Properties.PolicyDocument as { Statement: Statement[] },
-    ),
+    ...managed,
   ];
   return documents
     .flatMap((document) => document.Statement)
@@ -195,6 +237,58 @@ describe('the compiled template: least privilege per function', () => {
       const granted = permissionsOf(fn).join('\n');
       expect(granted).not.toMatch(/app-secret|PutParameter|Scan|Query/);
     }
+  });
+});
+
+describe('the upgrade from the first release: one new index per deploy', () => {
+  /** The first release's table had this one index; CloudFormation creates or deletes one per update. */
+  const FIRST_RELEASE_INDEXES = ['bySyncQueue'];
+  const table = (t: Template) =>
+    resolved(t, t.Resources.LedgerTable!.Properties) as {
+      AttributeDefinitions: { AttributeName: string }[];
+      KeySchema: { AttributeName: string }[];
+      GlobalSecondaryIndexes: { IndexName: string; KeySchema: { AttributeName: string }[] }[];
+    };
+  const indexes = (t: Template) => table(t).GlobalSecondaryIndexes.map((index) => index.IndexName);
+  const changed = (from: string[], to: string[]) =>
+    [...from.filter((n) => !to.includes(n)), ...to.filter((n) => !from.includes(n))].length;
+
+  it('adds byQueueShard in the deferred deploy, then byPaymentCheck in the next', () => {
+    expect(indexes(deferred).sort()).toEqual(['byQueueShard', 'bySyncQueue']);
+    expect(indexes(template).sort()).toEqual(['byPaymentCheck', 'byQueueShard', 'bySyncQueue']);
+    expect(changed(FIRST_RELEASE_INDEXES, indexes(deferred))).toBe(1);
+    expect(changed(indexes(deferred), indexes(template))).toBe(1);
+  });
+
+  it.each([
+    ['on', () => template],
+    ['deferred', () => deferred],
+  ])('declares only the attributes a key uses (paymentCheckIndex %s)', (_setting, of) => {
+    const t = table(of());
+    const keys = [t.KeySchema, ...t.GlobalSecondaryIndexes.map((index) => index.KeySchema)].flatMap(
+      (schema) => schema.map((key) => key.AttributeName),
+    );
+    expect(t.AttributeDefinitions.map((a) => a.AttributeName).sort()).toEqual([...new Set(keys)].sort());
+  });
+
+  it.each(['reconcile', 'reconcileWorker'])(
+    'gives %s no query on byPaymentCheck while the index is deferred, and nothing else less',
+    (fn) => {
+      const query = 'dynamodb:Query LedgerTable/index/byPaymentCheck';
+      expect(permissionsOf(fn, template)).toContain(query);
+      expect(permissionsOf(fn, deferred)).toEqual(permissionsOf(fn, template).filter((p) => p !== query));
+    },
+  );
+
+  it('passes the setting to the functions as PAYMENT_CHECK_INDEX', () => {
+    const environment = (t: Template) =>
+      (
+        t.Resources.ReconcileWorkerLambdaFunction!.Properties.Environment as {
+          Variables: Record<string, string>;
+        }
+      ).Variables;
+    expect(environment(template).PAYMENT_CHECK_INDEX).toBe('on');
+    expect(environment(deferred).PAYMENT_CHECK_INDEX).toBe('deferred');
   });
 });
 
@@ -326,9 +420,9 @@ describe('the compiled template: nothing dropped silently', () => {
 
 describe('packaging a stage beyond local', () => {
   /** What a failed packaging printed (osls writes its error to stdout, the rest to stderr). */
-  async function failure(env: Record<string, string | undefined>): Promise<string> {
+  async function failure(env: Record<string, string | undefined>, args: string[] = []): Promise<string> {
     try {
-      await packageStage('prod', env);
+      await packageStage('prod', env, args);
     } catch (err) {
       const { stdout, stderr } = err as { stdout?: string; stderr?: string };
       return `${stdout ?? ''}${stderr ?? ''}`;
@@ -347,5 +441,13 @@ describe('packaging a stage beyond local', () => {
       ORDER_CENTER_BASE_URL: 'http://127.0.0.1:4010',
     });
     expect(printed).toContain('ORDER_CENTER_BASE_URL is http://127.0.0.1:4010, a local stand-in');
+  }, 120_000);
+
+  it('fails with a paymentCheckIndex other than on or deferred, naming it', async () => {
+    const printed = await failure(
+      { BAIDU_APP_KEY: 'template-test-app-key', ORDER_CENTER_BASE_URL: undefined },
+      ['--param=paymentCheckIndex=off'],
+    );
+    expect(printed).toContain('paymentCheckIndex must be on or deferred, got "off"');
   }, 120_000);
 });
