@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Fact } from '../lib/events/types';
 import { createDynamoBudget } from '../lib/budget';
 import { createDynamoLedger } from '../lib/ledger/dynamo-ledger';
@@ -6,13 +6,15 @@ import type { Ledger } from '../lib/ledger/types';
 import { queueKeyOf } from '../lib/ledger/shard';
 import { createOrderCenterClient } from '../lib/order-center/client';
 import { runReconcile, type ReconcileSummary } from '../lib/reconcile';
-import { loadConfig } from '../lib/config';
+import { loadConfig, type Config } from '../lib/config';
 import { createService } from '../lib/service';
 import { foldKey, toStoredFact } from '../lib/ledger/stored-fact';
+import { BUDGET_KEY_PREFIX } from '../lib/ledger/reserved';
 import { createLedgerTable } from '../local/dynamo';
 import type { startStackForHandlers } from '../test/helpers/stack';
 import { loadavg } from 'node:os';
 import { startDynamoProcess, type DynamoProcess } from './dynamo-process';
+import { startOrderCenterProcess, type OrderCenterProcess } from './order-center-process';
 import { target, verdict, type SectionResult } from './report';
 import { round } from './stats';
 
@@ -42,9 +44,12 @@ export interface DrainRun {
   load: number;
   callsPerSecond: number;
   highestSecond: number;
+  /** the most calls the budget's counter items (`~budget <second>`) granted in one second */
+  highestGranted: number;
   /** the share of queue index writes that fell on the busiest key */
   largestKeyShare: number;
-  /** heap growth of the 16 workers' run over the shards, per worker, MB: what a worker holds */
+  /** heap growth of the 16 workers' run over the shards, per worker, MB: what a worker holds (this process
+   * holds only the workers: dynalite and the Order Center stand-in run in processes of their own) */
   workerHeapMb: number;
   converged: boolean;
   summaries: ReconcileSummary[];
@@ -163,17 +168,38 @@ async function seed(
   for (let i = 0; i < batches.length; i += 8) await Promise.all(batches.slice(i, i + 8).map(send));
 }
 
+/** The busiest second the budget granted: the largest `calls` of its per-second counter items. */
+async function highestGranted(doc: DynamoDBDocumentClient, table: string): Promise<number> {
+  let highest = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'begins_with(orderId, :budget)',
+        ExpressionAttributeValues: { ':budget': BUDGET_KEY_PREFIX },
+        ProjectionExpression: 'orderId, calls',
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) highest = Math.max(highest, Number(item.calls ?? 0));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return highest;
+}
+
 async function drain(
-  stack: Stack,
+  config: Config,
   dynamo: DynamoProcess,
+  orderCenter: OrderCenterProcess,
   count: number,
   o: DrainBenchOptions,
   label: string,
 ): Promise<DrainRun> {
   const table = `bench-drain-${label}-${Date.now()}`;
   await createLedgerTable(dynamo.client, table);
-  // as reconcile's worker wires it (the environment points at the stack)
-  const service = createService(loadConfig(), { role: 'reconcile' });
+  // as reconcile's worker wires it (the stack's configuration; the Order Center client is the bench's own)
+  const service = createService(config, { role: 'reconcile' });
   const doc = DynamoDBDocumentClient.from(dynamo.client, {
     marshallOptions: { removeUndefinedValues: true },
   });
@@ -203,15 +229,15 @@ async function drain(
     writes.set(key, (writes.get(key) ?? 0) + 1);
   }
 
-  stack.orderCenter.reset();
-  stack.orderCenter.setFaults({ latencyMs: o.latencyMs });
+  await orderCenter.reset();
+  await orderCenter.setFaults({ latencyMs: o.latencyMs });
   // One worker per shard, as the coordinator starts them: each its own Lambda, its own budget instance
   // over the one counter item, its own client.
   const worker = (shard: number) => {
     const budget = createDynamoBudget({ client: dynamo.client, tableName: table, maxQps: o.maxQps });
     const client = createOrderCenterClient({
-      baseUrl: stack.orderCenter.url,
-      tokens: service.tokens,
+      baseUrl: orderCenter.url,
+      tokens: orderCenter.tokens,
       budget,
     });
     return runReconcile(
@@ -226,11 +252,13 @@ async function drain(
   );
   const drainMs = Date.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  stack.orderCenter.resetFaults();
+  await orderCenter.setFaults({ latencyMs: 0 });
 
   // Calls per second, from the Order Center's own log (receivedAt is whole Unix seconds).
   const perSecond = new Map<number, number>();
-  const calls = stack.orderCenter.requests.filter((r) => r.call !== undefined && r.call !== 'oauth/token');
+  const calls = (await orderCenter.requests()).filter(
+    (r) => r.call !== undefined && r.call !== 'oauth/token',
+  );
   for (const r of calls) perSecond.set(r.receivedAt, (perSecond.get(r.receivedAt) ?? 0) + 1);
   const seconds = [...perSecond.keys()].sort((a, b) => a - b);
   // Whole seconds only: the first and last are cut by the start and the end of the drain.
@@ -245,6 +273,7 @@ async function drain(
     drainMs,
     callsPerSecond: inner.length > 0 ? round(innerCalls / inner.length, 1) : calls.length,
     highestSecond: Math.max(0, ...perSecond.values()),
+    highestGranted: await highestGranted(doc, table),
     largestKeyShare: round(Math.max(...writes.values()) / totalWrites, 4),
     workerHeapMb: round(all.mb / o.shards, 2),
     cpuShare: round((cpu.user + cpu.system) / 1000 / drainMs, 2),
@@ -259,10 +288,15 @@ export async function drainBench(
   stack: Stack,
   options: DrainBenchOptions,
 ): Promise<SectionResult<DrainFigures>> {
+  const config = loadConfig(stack.env);
   const dynamo = await startDynamoProcess();
+  const orderCenter = await startOrderCenterProcess().catch(async (err: unknown) => {
+    await dynamo.stop();
+    throw err;
+  });
   try {
-    const small = await drain(stack, dynamo, options.smallOrders, options, 'small');
-    const big = await drain(stack, dynamo, options.orders, options, 'big');
+    const small = await drain(config, dynamo, orderCenter, options.smallOrders, options, 'small');
+    const big = await drain(config, dynamo, orderCenter, options.orders, options, 'big');
     const figures: DrainFigures = { ...options, big, small };
     const fair = 1.5 / options.shards;
     const row = (r: DrainRun) => [
@@ -272,6 +306,7 @@ export async function drainBench(
       r.callsPerSecond,
       round(r.callsPerSecond / options.maxQps, 2),
       r.highestSecond,
+      r.highestGranted,
       r.largestKeyShare,
       r.workerHeapMb,
       r.cpuShare,
@@ -319,6 +354,7 @@ export async function drainBench(
             'calls/s',
             '× cap',
             'highest second',
+            'budget granted',
             'busiest key share',
             'worker heap MB',
             'CPU (cores)',
@@ -327,16 +363,17 @@ export async function drainBench(
           ],
           rows: [row(options.smallOrders === options.orders ? big : small), row(big)],
           notes: [
-            `calls/s: the Order Center's request log, per whole second (first and last cut off); target >= 0.9 × ${options.maxQps}, no second above it (${verdict(big.highestSecond <= options.maxQps)}).`,
+            `calls/s: the Order Center's request log, per whole second (first and last cut off); target >= 0.9 × ${options.maxQps}, no second above it (${verdict(big.highestSecond <= options.maxQps)}). budget granted: the most calls one \`~budget <second>\` counter item in the ledger table allowed (what the budget handed out, by the clock of the workers' claims).`,
             `busiest key share: queue index writes (a fact queues an order, a finished push unqueues it) on the busiest <state>#<shard> key; an even spread is 1/${options.shards}, the target 1.5/${options.shards}.`,
-            'worker heap MB: heap growth while the workers run, divided by their number (each holds one page at most); flat as the backlog grows.',
-            "CPU (cores): what this process (the workers and the Order Center stand-in) got during the drain; load: the machine's 1-minute load average. Well under a core with a load far above 2 means the drain waited for the CPU other processes held, not for the budget.",
-            `Seeded by BatchWriteItem (the items recordFact writes); dynalite in a process of its own, the Order Center stand-in and the ${options.shards} workers in this one.`,
+            'worker heap MB: heap growth of this process (the workers only) while they run, divided by their number (each holds one page at most); flat as the backlog grows.',
+            "CPU (cores): what this process (the workers) got during the drain; load: the machine's 1-minute load average. Well under a core with a load far above 2 means the drain waited for the CPU other processes held, not for the budget.",
+            `Seeded by BatchWriteItem (the items recordFact writes); dynalite and the Order Center stand-in each in a process of its own (its log read over GET /requests), the ${options.shards} workers in this one.`,
           ],
         },
       ],
     };
   } finally {
+    await orderCenter.stop();
     await dynamo.stop();
   }
 }
