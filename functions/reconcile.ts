@@ -5,15 +5,14 @@ import { logger } from '../lib/logger';
 import { publishMetrics } from '../lib/metrics';
 import {
   decideRefundAuditByOperator,
+  drainShard,
   dryRun,
   fanOut,
   parseReconcileCommand,
-  paymentCheckCashier,
   recordOldestDue,
   recordRunMetrics,
   report,
   revive,
-  runPaymentChecks,
   runReconcile,
 } from '../lib/reconcile';
 import { createLambdaStarter } from '../lib/reconcile/lambda-starter';
@@ -31,8 +30,6 @@ import { reconcileService, type Service, type ServiceSource } from '../lib/servi
 async function reconcile(service: Service, event: unknown, context: Context) {
   const command = parseReconcileCommand(event);
   const { sync, ledger, config } = service;
-  // None without CASHIER_APP_KEY, nor while the byPaymentCheck index is deferred (an upgrade's first deploy).
-  const cashier = paymentCheckCashier(service.cashier, config.paymentCheckIndex);
   const now = Date.now();
   switch (command.kind) {
     case 'run': {
@@ -66,27 +63,22 @@ async function reconcile(service: Service, event: unknown, context: Context) {
       logger.info('reconcile report', { problems: found.problems.length, waiting: found.waiting.length });
       return found;
     }
+    case 'worker': {
+      const summary = await drainShard(service, command.shard, now + context.getRemainingTimeInMillis());
+      logger.info('reconcile run', { shard: command.shard, ...summary });
+      return { shard: command.shard, ...summary };
+    }
     default: {
-      const deadline = now + context.getRemainingTimeInMillis();
       const summary = await runReconcile(sync, {
-        deadline,
-        shard: command.kind === 'worker' ? command.shard : undefined,
-        orderIds: command.kind === 'push' ? command.orderIds : undefined,
-        force: command.kind === 'push' && command.force,
+        deadline: now + context.getRemainingTimeInMillis(),
+        orderIds: command.orderIds,
+        force: command.force,
         ...workerSettings(),
         onOldestDue: recordOldestDue,
       });
-      // A shard's worker then asks the cashier about that shard's payment checks due (CONTRACT section 5c).
-      if (command.kind === 'worker' && cashier) {
-        summary.paymentChecks = await runPaymentChecks(
-          { sync, cashier },
-          { shards: [command.shard], deadline },
-        );
-      }
       recordRunMetrics(summary);
-      const shard = command.kind === 'worker' ? { shard: command.shard } : {};
-      logger.info('reconcile run', { ...shard, ...summary });
-      return { ...shard, ...summary };
+      logger.info('reconcile run', { ...summary });
+      return summary;
     }
   }
 }

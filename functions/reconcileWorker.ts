@@ -3,15 +3,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '../lib/logger';
 import { publishMetrics } from '../lib/metrics';
-import {
-  parseReconcileCommand,
-  paymentCheckCashier,
-  recordOldestDue,
-  recordRunMetrics,
-  runPaymentChecks,
-  runReconcile,
-} from '../lib/reconcile';
-import { workerSettings } from '../lib/reconcile/worker-settings';
+import { drainShard, parseReconcileCommand } from '../lib/reconcile';
 import { reconcileService, type Service, type ServiceSource } from '../lib/service';
 import { InvalidInputError } from '../lib/validation';
 
@@ -28,21 +20,7 @@ async function reconcileWorker(service: Service, event: unknown, context: Contex
     const message = 'must be the shard to drain, e.g. {"shard":3} (operator commands go to reconcile)';
     throw new InvalidInputError([{ path: 'shard', message }], 'invalid reconcile worker event');
   }
-  const { sync } = service;
-  // None without CASHIER_APP_KEY, nor while the byPaymentCheck index is deferred (an upgrade's first deploy).
-  const cashier = paymentCheckCashier(service.cashier, service.config.paymentCheckIndex);
-  const deadline = Date.now() + context.getRemainingTimeInMillis();
-  const summary = await runReconcile(sync, {
-    deadline,
-    shard: command.shard,
-    ...workerSettings(),
-    onOldestDue: recordOldestDue,
-  });
-  // Then the payment checks due in this shard (CONTRACT section 5c), with the time left.
-  if (cashier) {
-    summary.paymentChecks = await runPaymentChecks({ sync, cashier }, { shards: [command.shard], deadline });
-  }
-  recordRunMetrics(summary);
+  const summary = await drainShard(service, command.shard, Date.now() + context.getRemainingTimeInMillis());
   logger.info('reconcile worker run', { shard: command.shard, ...summary });
   return { shard: command.shard, ...summary };
 }

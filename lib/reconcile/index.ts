@@ -10,6 +10,7 @@ export {
   OPERATOR_PAGE_SIZE,
 } from './operations';
 export { runReconcile, type ReconcileOptions } from './run';
+export { drainShard } from './drain-shard';
 export { fanOut, type FanOutResult, type WorkerStarter } from './fan-out';
 export { type ReconcileSummary } from './summary';
 export { metrics, recordOldestDue, recordRunMetrics } from './metrics';
