@@ -16,7 +16,7 @@ import {
   runReconcile,
 } from '../lib/reconcile';
 import { createLambdaStarter } from '../lib/reconcile/lambda-starter';
-import { workerFunctionName, workerSettings } from '../lib/reconcile/worker-settings';
+import { workerFunctionName } from '../lib/reconcile/worker-settings';
 import { reconcileService, type Service, type ServiceSource } from '../lib/service';
 
 /**
@@ -73,7 +73,8 @@ async function reconcile(service: Service, event: unknown, context: Context) {
         deadline: now + context.getRemainingTimeInMillis(),
         orderIds: command.orderIds,
         force: command.force,
-        ...workerSettings(),
+        concurrency: config.reconcileConcurrency,
+        batchSize: config.reconcileBatchSize,
         onOldestDue: recordOldestDue,
       });
       recordRunMetrics(summary);

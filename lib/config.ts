@@ -27,6 +27,10 @@ export interface Config {
   syncShards: number;
   /** Order Center calls per second, all functions together */
   baiduMaxQps: number;
+  /** RECONCILE_CONCURRENCY: orders one reconcile run pushes at once */
+  reconcileConcurrency: number;
+  /** RECONCILE_BATCH_SIZE: orders of one user per update/main/status call */
+  reconcileBatchSize: number;
   /** how Baidu's refund audits are answered (docs/contract.md section 5b) */
   refundAuditPolicy: RefundAuditPolicy;
 }
@@ -134,6 +138,8 @@ export function loadConfig(env: Env = process.env): Config {
       problems,
     ),
     baiduMaxQps: integer(env, 'BAIDU_MAX_QPS', { min: 1, max: 100_000, fallback: 100 }, problems),
+    reconcileConcurrency: integer(env, 'RECONCILE_CONCURRENCY', { min: 1, max: 256, fallback: 8 }, problems),
+    reconcileBatchSize: integer(env, 'RECONCILE_BATCH_SIZE', { min: 1, max: 100, fallback: 20 }, problems),
     refundAuditPolicy: isPolicy(policy) ? policy : 'match',
   };
   if (problems.length > 0) throw new ConfigError(`configuration: ${problems.join('; ')}`);

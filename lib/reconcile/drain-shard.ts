@@ -3,7 +3,6 @@ import { recordOldestDue, recordRunMetrics } from './metrics';
 import { paymentCheckCashier, runPaymentChecks } from './payment-check';
 import { runReconcile } from './run';
 import type { ReconcileSummary } from './summary';
-import { workerSettings } from './worker-settings';
 
 /**
  * One shard's worker run (docs/contract.md section 9), the same whether reconcileWorker runs it for the
@@ -20,7 +19,8 @@ export async function drainShard(
   const summary = await runReconcile(sync, {
     deadline,
     shard,
-    ...workerSettings(),
+    concurrency: config.reconcileConcurrency,
+    batchSize: config.reconcileBatchSize,
     onOldestDue: recordOldestDue,
   });
   const cashier = paymentCheckCashier(service.cashier, config.paymentCheckIndex);

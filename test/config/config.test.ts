@@ -21,8 +21,23 @@ describe('loadConfig', () => {
       paymentCheckIndex: 'on',
       ledgerTable: 'swan-order-sync-prod-ledger',
       syncShards: 16,
+      reconcileConcurrency: 8,
+      reconcileBatchSize: 20,
       baiduMaxQps: 100,
       refundAuditPolicy: 'match',
+    });
+  });
+
+  it('takes RECONCILE_CONCURRENCY and RECONCILE_BATCH_SIZE as whole numbers, 8 and 20 when unset', () => {
+    expect(
+      loadConfig({ BAIDU_APP_KEY: 'a', RECONCILE_CONCURRENCY: '4', RECONCILE_BATCH_SIZE: '10' }),
+    ).toMatchObject({
+      reconcileConcurrency: 4,
+      reconcileBatchSize: 10,
+    });
+    expect(loadConfig({ BAIDU_APP_KEY: 'a' })).toMatchObject({
+      reconcileConcurrency: 8,
+      reconcileBatchSize: 20,
     });
   });
 
@@ -85,6 +100,12 @@ describe('loadConfig', () => {
     ['more shards than a worker drains', { BAIDU_APP_KEY: 'a', SYNC_SHARDS: '65' }, 'SYNC_SHARDS'],
     ['a fractional budget', { BAIDU_APP_KEY: 'a', BAIDU_MAX_QPS: '1.5' }, 'BAIDU_MAX_QPS'],
     ['a budget that is not a number', { BAIDU_APP_KEY: 'a', BAIDU_MAX_QPS: 'lots' }, 'BAIDU_MAX_QPS'],
+    ['no concurrency', { BAIDU_APP_KEY: 'a', RECONCILE_CONCURRENCY: '0' }, 'RECONCILE_CONCURRENCY'],
+    [
+      'a batch size that is not a number',
+      { BAIDU_APP_KEY: 'a', RECONCILE_BATCH_SIZE: 'ten' },
+      'RECONCILE_BATCH_SIZE',
+    ],
     ...['off', 'DEFERRED', 'true'].map((setting): [string, Record<string, string>, string] => [
       `PAYMENT_CHECK_INDEX ${setting}`,
       { BAIDU_APP_KEY: 'a', PAYMENT_CHECK_INDEX: setting },
