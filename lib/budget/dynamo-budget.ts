@@ -18,7 +18,11 @@ export interface DynamoBudgetOptions {
   maxChunk?: number;
   /** how long a quota error holds everyone off; default 30 s */
   pauseMs?: number;
-  /** a slot is not used this close to the end of its second (it would land in the next); default 25 ms */
+  /**
+   * how long a call can take from its slot to Baidu (the event loop, the connection, the network), and
+   * so how near a second's end a call may land in the next; default 100 ms. A call taken this close to
+   * the end of a second is counted in both seconds.
+   */
   edgeMs?: number;
   /** epoch ms */
   now?: () => number;
@@ -37,12 +41,31 @@ const KEEP_S = 3_600;
 const isConditionFailure = (err: unknown): boolean =>
   err instanceof Error && err.name === 'ConditionalCheckFailedException';
 
+/** What one instance knows of one second's counter. */
+interface SecondState {
+  /** slots claimed and not yet spent */
+  left: number;
+  /** slots spent (the next second's first claim asks for as many) */
+  used: number;
+  /** a claim found the counter full: no claim in this second again */
+  full: boolean;
+  /** one claim at a time per second; the others wait for it and the next claim asks for them too */
+  claiming?: Promise<'ok' | 'full' | 'error'>;
+  waiting: number;
+}
+
 /**
  * The budget as an atomic per-second counter item in the ledger table: an instance claims a few slots at
  * once (ADD, on condition that the second stays within maxQps) and spends them locally. A claim grows with
  * what the instance used the second before, so a webhook that makes one call claims one, and a busy worker
  * claims up to maxChunk: few writes, little waste. A quota error fills the next seconds' counters, so every
  * instance holds off. If the counter cannot be written, no call is made (the order stays due).
+ *
+ * Where a call lands: a call taken at t reaches Baidu at some time in [t, t + edgeMs). Taken earlier than
+ * edgeMs before its second's end, it lands in that second; taken later, in that second or the next, so
+ * it takes a slot of both. Every second X's counter thus counts every call that can land in X (those
+ * taken in [X - edgeMs, X + 1 s)), and no second receives more than maxQps however the delays fall. A
+ * slot that lands early in the next second is not wasted: nothing else could have used it there.
  */
 export function createDynamoBudget(options: DynamoBudgetOptions): CallBudget {
   const doc = DynamoDBDocumentClient.from(options.client);
@@ -50,19 +73,21 @@ export function createDynamoBudget(options: DynamoBudgetOptions): CallBudget {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxChunk = Math.max(1, options.maxChunk ?? Math.floor(options.maxQps / 5));
   const pauseMs = options.pauseMs ?? 30_000;
-  const edgeMs = options.edgeMs ?? 25;
+  const edgeMs = options.edgeMs ?? 100;
 
-  let second = -1;
-  let left = 0;
-  let used = 0;
-  let usedBefore = 0;
-  /** callers waiting for the claim in flight: the next claim asks for them too */
-  let waiting = 0;
-  /** a second found full: no claim in it again */
-  let fullSecond = -1;
+  /** the seconds this instance is using: the one before (for claim sizes), this one and the next */
+  const seconds = new Map<number, SecondState>();
   let pausedUntil = 0;
-  /** one claim at a time per instance; the others wait for it */
-  let claiming: Promise<'ok' | 'full' | 'error'> | undefined;
+
+  function stateOf(sec: number): SecondState {
+    let state = seconds.get(sec);
+    if (!state) {
+      state = { left: 0, used: 0, full: false, waiting: 0 };
+      seconds.set(sec, state);
+      for (const old of seconds.keys()) if (old < sec - 2) seconds.delete(old);
+    }
+    return state;
+  }
 
   async function claim(sec: number, n: number): Promise<boolean> {
     try {
@@ -82,30 +107,36 @@ export function createDynamoBudget(options: DynamoBudgetOptions): CallBudget {
     }
   }
 
-  /** Moves the local count to `sec`. */
-  function enter(sec: number): void {
-    if (sec === second) return;
-    usedBefore = sec === second + 1 ? used : 0;
-    second = sec;
-    left = 0;
-    used = 0;
-  }
-
   /** Claims slots of `sec`: as many as the instance used the second before or is waiting for, capped. */
-  async function claimFor(sec: number): Promise<'ok' | 'full' | 'error'> {
-    const want = Math.min(maxChunk, Math.max(1, usedBefore, waiting + 1));
+  async function claimFor(sec: number, state: SecondState): Promise<'ok' | 'full' | 'error'> {
+    const usedBefore = seconds.get(sec - 1)?.used ?? 0;
+    const want = Math.min(maxChunk, Math.max(1, usedBefore, state.waiting + 1));
     try {
       let got = (await claim(sec, want)) ? want : 0;
       if (got === 0 && want > 1 && (await claim(sec, 1))) got = 1; // what is left of the second
       if (got === 0) {
-        fullSecond = sec;
+        state.full = true;
         return 'full';
       }
-      if (second === sec) left += got;
+      state.left += got;
       return 'ok';
     } catch {
       return 'error';
     }
+  }
+
+  /** One claim in flight per second: a caller that finds one waits for it instead of claiming too. */
+  async function claimOnce(sec: number, state: SecondState): Promise<'ok' | 'full' | 'error'> {
+    if (state.claiming) {
+      state.waiting += 1;
+      try {
+        return await state.claiming;
+      } finally {
+        state.waiting -= 1;
+      }
+    }
+    state.claiming = claimFor(sec, state).finally(() => (state.claiming = undefined));
+    return state.claiming;
   }
 
   return {
@@ -120,30 +151,28 @@ export function createDynamoBudget(options: DynamoBudgetOptions): CallBudget {
         }
         const sec = Math.floor(t / 1000);
         const nextSecond = (sec + 1) * 1000;
-        enter(sec);
-        if (t < nextSecond - edgeMs && fullSecond !== sec) {
-          if (left > 0) {
-            left -= 1;
-            used += 1;
+        const charged = (t < nextSecond - edgeMs ? [sec] : [sec, sec + 1]).map((s) => ({
+          sec: s,
+          state: stateOf(s),
+        }));
+        if (charged.every(({ state }) => !state.full)) {
+          const short = charged.find(({ state }) => state.left === 0);
+          if (!short) {
+            for (const { state } of charged) {
+              state.left -= 1;
+              state.used += 1;
+            }
             return true;
           }
-          if (claiming) {
-            waiting += 1;
-            const result = await claiming.finally(() => (waiting -= 1));
-            if (result === 'error') return false;
-            continue;
-          }
-          claiming = claimFor(sec).finally(() => (claiming = undefined));
           // The counter cannot be written: no call, the order stays due.
-          if ((await claiming) === 'error') return false;
+          if ((await claimOnce(short.sec, short.state)) === 'error') return false;
           continue;
         }
-        // This second is spent: the next one, if it comes before the deadline.
+        // A second this call would count in is spent: try again when the next one begins.
         if (nextSecond >= deadline) return false;
         await sleep(nextSecond - t);
       }
     },
-
     async pause() {
       const t = now();
       if (pausedUntil > t) return;

@@ -71,6 +71,48 @@ describe('the call budget', () => {
     expect(clock).toBeGreaterThanOrEqual(1_764_316_801_000);
   });
 
+  it('counts a call taken near the end of a second in that second and the next', async () => {
+    // Prepare: 950 ms into a second, within edgeMs (100) of its end
+    const b = budget({ edgeMs: 100 });
+    const second = clock / 1000;
+    clock += 950;
+
+    // Act
+    const granted = await b.take(clock + 5_000);
+
+    // Assess: it may land in either second, so both counters hold it; and it went without waiting
+    expect(granted).toBe(true);
+    expect(clock).toBe(second * 1000 + 950);
+    expect(await counter(second)).toBe(1);
+    expect(await counter(second + 1)).toBe(1);
+  });
+
+  it('lets no second receive more than maxQps calls, wherever in [t, t + edgeMs) each call lands', async () => {
+    // Prepare: one instance wants 15 calls 50 ms before a second ends (they may land in either second),
+    // another wants 15 as the next second begins. Each remembers when it decided (its last clock reading).
+    const maxQps = 20;
+    const edgeMs = 100;
+    const takenAt: number[] = [];
+    const instance = async (startAt: number) => {
+      clock = startAt;
+      let decidedAt = 0;
+      const b = budget({ maxQps, edgeMs, maxChunk: 5, now: () => (decidedAt = clock) });
+      for (let i = 0; i < 15; i++) if (await b.take(startAt + 3_000)) takenAt.push(decidedAt);
+    };
+    const x = clock + 1_000;
+
+    // Act
+    await instance(x - 50);
+    await instance(x);
+
+    // Assess: the calls that can land in a second Y are those taken in [Y - edgeMs, Y + 1 s)
+    for (const y of [x - 1_000, x, x + 1_000]) {
+      const canLandInY = takenAt.filter((t) => t >= y - edgeMs && t < y + 1_000).length;
+      expect(canLandInY).toBeLessThanOrEqual(maxQps);
+    }
+    expect(takenAt).toHaveLength(30); // and every call went, in the seconds that had room
+  });
+
   it('gives no slot when none comes before the deadline', async () => {
     const b = budget({ maxQps: 1 });
     expect(await b.take(clock + 500)).toBe(true);
