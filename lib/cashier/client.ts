@@ -156,11 +156,7 @@ export function createCashierQueryClient(options: CashierQueryClientOptions): Ca
           return { found: false, attempts };
         }
         // Baidu's codes mean here what they mean for the Order Center: one classification for both.
-        const classified =
-          isRecord(parsed) && !gatewayError && parsed.error_code !== undefined
-            ? JSON.stringify({ ...parsed, error_code: undefined, error_msg: undefined })
-            : body;
-        const outcome = classifyReply(status, classified);
+        const outcome = classifyReply(status, body);
         if (outcome.ok) {
           const answer = readCashierAnswer(isRecord(parsed) ? parsed.data : undefined, tpOrderId);
           if (typeof answer === 'string') throw new CashierQueryError(answer, 'permanent', attempts);

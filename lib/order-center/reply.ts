@@ -90,8 +90,9 @@ export function classifyReply(httpStatus: number, text: string): ReplyOutcome {
     };
   }
 
+  // A zero error_code (as the Go SDK's encoding/json writes and reads it) is no gateway error.
   const errorCode = toInt(parsed.error_code);
-  if (errorCode !== undefined) {
+  if (errorCode !== undefined && errorCode !== 0) {
     const message = `error_code ${errorCode}: ${String(parsed.error_msg ?? '')}`;
     const kind = kindOf(errorCode, ERROR_CODES);
     if (errorCode === 3) {

@@ -15,6 +15,12 @@ describe('classifyReply', () => {
     ['several items, all affected', 200, ok([item('1'), item(2)])],
     ['no data array', 200, JSON.stringify({ errno: 0, msg: 'success' })],
     ['errno as a string "0"', 200, JSON.stringify({ errno: '0', msg: 'success', data: [item('1')] })],
+    // The Go SDK decodes error_code beside errno and takes a zero one as no gateway error.
+    [
+      'error_code 0 beside errno 0',
+      200,
+      JSON.stringify({ errno: 0, msg: 'success', error_code: 0, error_msg: '', data: [item('1')] }),
+    ],
   ])('%s is a success', (_label, status, text) => {
     // Act
     const outcome = classifyReply(status, text);
