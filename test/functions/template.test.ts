@@ -316,6 +316,7 @@ describe('the compiled template: alarms that reach a person', () => {
     ['OrdersFailed', 'Sum'],
     ['OldestDueOrderAgeSeconds', 'Maximum'],
     ['TokenRotations', 'Sum'],
+    ['PaymentsFoundByQuery', 'Sum'],
   ])('watches %s of this stage only (service and stage dimensions)', (metric, statistic) => {
     const found = alarms().filter(([, a]) => a.Properties.MetricName === metric);
     expect(found).toHaveLength(1);
@@ -377,6 +378,7 @@ describe('the compiled template: alarms that reach a person', () => {
       'Baidu call latency',
       'errors',
       'Intake replies by status',
+      'payments found by query',
     ])
       expect(titles).toContain(word);
     expect(body).toContain(`"stage","${STAGE}"`);
