@@ -101,18 +101,37 @@ describe('what each function bundle holds', () => {
       eventFunctions.filter((fn) => !cashierFunctions.has(fn)),
       'paymentSucceeded',
     ],
-    // the event functions' wiring (createEventService) reads it; reconcile's (createService) does not
+    // the wiring of a function with a cashier route (createEventService) reads it; the merchant-only
+    // functions' (createMerchantEventService) and reconcile's do not
     [
       'the cashier key loader',
       'lib/events/cashier-key.ts',
-      ['reconcile', 'reconcileWorker', 'rotateToken'],
+      [
+        ...eventFunctions.filter((fn) => !cashierFunctions.has(fn)),
+        'reconcile',
+        'reconcileWorker',
+        'rotateToken',
+      ],
       'paymentSucceeded',
     ],
     [
-      'the cashier notify parsing',
+      "the cashier notify parsing and the cashier's signature",
       'lib/events/cashier-notify.ts',
-      ['reconcile', 'rotateToken'],
+      [...eventFunctions.filter((fn) => !cashierFunctions.has(fn)), 'reconcile', 'rotateToken'],
       'paymentSucceeded',
+    ],
+    [
+      "the cashier's refund callbacks parsing",
+      'lib/events/cashier-refund.ts',
+      [...eventFunctions.filter((fn) => !cashierFunctions.has(fn)), 'reconcileWorker', 'rotateToken'],
+      'refundUpdated',
+    ],
+    // only reconcile's workers ask the cashier about payments (createReconcileService)
+    [
+      "the cashier's query client",
+      'lib/cashier/client.ts',
+      [...eventFunctions, 'rotateToken'],
+      'reconcileWorker',
     ],
   ];
 
