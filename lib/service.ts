@@ -8,9 +8,13 @@ import { cachedValue, type CachedValue } from './cached-value';
 import type { Config } from './config';
 import { loadCashierPublicKey } from './events/cashier-key';
 import { createCashierQueryClient, type CashierQueryClient } from './cashier/client';
-import { createDynamoLedger } from './ledger/dynamo-ledger';
+import {
+  createDynamoLedger,
+  createDynamoOrderLedger,
+  type DynamoLedgerOptions,
+} from './ledger/dynamo-ledger';
 import { timedFetch } from './metrics';
-import type { Ledger } from './ledger/types';
+import type { Ledger, OrderLedger } from './ledger/types';
 import { createOrderCenterClient, type OrderCenterClient } from './order-center/client';
 import { createSsmClient, getParameterStore, type ParameterStore } from './parameter-store';
 import { createInlineBreaker, type InlineBreaker } from './sync/inline-breaker';
@@ -26,16 +30,20 @@ import { readSecureString } from './token/ssm-parameter';
  * rotateToken needs only lib/parameter-store. Modules are imported directly, not through their folder's
  * index, and each addition is its own function, so a bundle holds what its function's wiring uses.
  */
-export interface Service {
+export interface Service<L extends OrderLedger = Ledger> {
   config: Config;
-  ledger: Ledger;
+  /** the whole ledger (reconcile); an event function's holds what a push and the intake use */
+  ledger: L;
   tokens: AccessTokenProvider;
   client: OrderCenterClient;
-  sync: SyncDependencies;
+  sync: SyncDependencies<L>;
   /** this instance's inline pushes: off for a while when they keep failing */
   inlineBreaker: InlineBreaker;
   ssm: SSMClient;
 }
+
+/** The push as the event functions have it: the order ledger alone. */
+export type OrderService = Service<OrderLedger>;
 
 /** reconcile's and its workers' service: the push, and the cashier's query for the payment checks. */
 export interface ReconcileService extends Service {
@@ -44,7 +52,7 @@ export interface ReconcileService extends Service {
 }
 
 /** A function taking merchant events: the push, and the webhook secret their signatures are checked with. */
-export interface MerchantEventService extends Service {
+export interface MerchantEventService extends Service<OrderLedger> {
   webhookSecret: CachedValue<string>;
 }
 
@@ -65,17 +73,21 @@ export interface ServiceOverrides {
 }
 
 /** The push, with what Baidu's other API (the cashier's query) shares with it. */
-interface Push {
-  service: Service;
+interface Push<L extends OrderLedger> {
+  service: Service<L>;
   budget: CallBudget;
   fetch: typeof fetch;
 }
 
-function wirePush(config: Config, overrides: ServiceOverrides): Push {
+function wirePush<L extends OrderLedger>(
+  config: Config,
+  overrides: ServiceOverrides,
+  createLedger: (options: DynamoLedgerOptions) => L,
+): Push<L> {
   const role = overrides.role ?? 'webhook';
   const ssm = overrides.ssm ?? createSsmClient(role);
   const dynamo = overrides.dynamo ?? new DynamoDBClient(awsClientSettings(role));
-  const ledger = createDynamoLedger({
+  const ledger = createLedger({
     client: dynamo,
     tableName: config.ledgerTable,
     shards: config.syncShards,
@@ -96,7 +108,7 @@ function wirePush(config: Config, overrides: ServiceOverrides): Push {
     fetch: timed,
     budget,
   });
-  const service: Service = {
+  const service: Service<L> = {
     config,
     ledger,
     tokens,
@@ -119,12 +131,12 @@ function wirePush(config: Config, overrides: ServiceOverrides): Push {
 
 /** Wires the push from a configuration. AWS endpoints come from the SDK's own settings (AWS_ENDPOINT_URL_*). */
 export function createService(config: Config, overrides: ServiceOverrides = {}): Service {
-  return wirePush(config, overrides).service;
+  return wirePush(config, overrides, createDynamoLedger).service;
 }
 
 /** Wires reconcile's service: the push, and the cashier's query when CASHIER_APP_KEY is set. */
 export function createReconcileService(config: Config, overrides: ServiceOverrides = {}): ReconcileService {
-  const { service, budget, fetch } = wirePush(config, overrides);
+  const { service, budget, fetch } = wirePush(config, overrides, createDynamoLedger);
   // The cashier query shares Baidu's origin, the token, the timed fetch and the call budget with the
   // Order Center client: its queries count against BAIDU_MAX_QPS too (CONTRACT section 5c).
   const cashier = config.cashierAppKey
@@ -142,7 +154,7 @@ export function createReconcileService(config: Config, overrides: ServiceOverrid
 const secretOptions = { maxAgeMs: DEFAULT_TOKEN_MAX_AGE_MS, now: () => Date.now() };
 
 /** Adds the merchant webhook secret, read from SSM on first use and kept as the token is. */
-export function withWebhookSecret<S extends Service>(service: S): S & MerchantEventService {
+export function withWebhookSecret<S extends Service<OrderLedger>>(service: S): S & MerchantEventService {
   const { ssm, config } = service;
   return {
     ...service,
@@ -167,7 +179,7 @@ export function createMerchantEventService(
   config: Config,
   overrides: ServiceOverrides = {},
 ): MerchantEventService {
-  return withWebhookSecret(createService(config, overrides));
+  return withWebhookSecret(wirePush(config, overrides, createDynamoOrderLedger).service);
 }
 
 /** Wires a function that takes the cashier's callbacks too: the push, the webhook secret, the cashier key. */
