@@ -56,7 +56,7 @@ const place = (segment) => (segment.length === 1 ? 'unmapped' : `${segment[1]}:$
  * the place of the one before it: s has k's place. Positions before a line's first segment resolve, in
  * both, to nothing (lookups within a line, as the source-map library does) or to the last segment of an
  * earlier line (Node's lookup), which by the same argument has the place of the last kept one there.
- * Only the original column of a lookup changes: it is the line's first token's.
+ * Only the original column of a lookup changes: it is that of the run's first token, where a frame's was its own.
  *
  * Names go: keepNames already gives V8 each function's own name, which a frame shows when the map has
  * none. Node prefers the map's name at the function's start (getOriginalSymbolName), and at line level

@@ -206,7 +206,7 @@ function stateOf(key: unknown): QueueName {
   return String(key).split('#')[0] as QueueName;
 }
 
-/** What both halves of the ledger work with: the table, its settings and the two ways of reaching items. */
+/** What both parts of the ledger work with: the document client, the table and its settings, the write. */
 interface LedgerContext {
   doc: DynamoDBDocumentClient;
   table: string;
