@@ -17,7 +17,7 @@ import {
 } from '../lib/reconcile';
 import { createLambdaStarter } from '../lib/reconcile/lambda-starter';
 import { workerFunctionName } from '../lib/reconcile/worker-settings';
-import { reconcileService, type Service, type ServiceSource } from '../lib/service';
+import { reconcileService, type ReconcileService, type ServiceSource } from '../lib/service';
 
 /**
  * The schedule's coordinator and the operator's tool (`serverless invoke -f reconcile --data '...'`): `{}`
@@ -27,7 +27,7 @@ import { reconcileService, type Service, type ServiceSource } from '../lib/servi
  * `{"revive":true}` and `{"report":true}` answer a page at a time (pass the `cursor` back for the next).
  * `{"refundAudit":{"orderId","refundBatchId","decision"}}` answers an audit Baidu's cashier asked.
  */
-async function reconcile(service: Service, event: unknown, context: Context) {
+async function reconcile(service: ReconcileService, event: unknown, context: Context) {
   const command = parseReconcileCommand(event);
   const { sync, ledger, config } = service;
   const now = Date.now();
@@ -89,7 +89,7 @@ async function reconcile(service: Service, event: unknown, context: Context) {
  * below, or a test's own. Metrics are published when the run ends, also when it fails (what it stored
  * until then).
  */
-export function reconcileHandler(service: ServiceSource<Service>) {
+export function reconcileHandler(service: ServiceSource<ReconcileService>) {
   return middy((event: unknown, context: Context) => reconcile(service(), event, context))
     .use(injectLambdaContext(logger))
     .use(publishMetrics());

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { logger } from '../lib/logger';
 import { publishMetrics } from '../lib/metrics';
 import { drainShard, parseReconcileCommand } from '../lib/reconcile';
-import { reconcileService, type Service, type ServiceSource } from '../lib/service';
+import { reconcileService, type ReconcileService, type ServiceSource } from '../lib/service';
 import { InvalidInputError } from '../lib/validation';
 
 /**
@@ -14,7 +14,7 @@ import { InvalidInputError } from '../lib/validation';
  * (and logs) its summary. A function of its own, so that the coordinator's one-at-a-time limit never
  * throttles the workers.
  */
-async function reconcileWorker(service: Service, event: unknown, context: Context) {
+async function reconcileWorker(service: ReconcileService, event: unknown, context: Context) {
   const command = parseReconcileCommand(event);
   if (command.kind !== 'worker') {
     const message = 'must be the shard to drain, e.g. {"shard":3} (operator commands go to reconcile)';
@@ -29,7 +29,7 @@ async function reconcileWorker(service: Service, event: unknown, context: Contex
  * The worker wired to the service it uses (the push alone): the container's below, or a test's own.
  * Metrics are published when the run ends, also when it fails (what it stored until then).
  */
-export function reconcileWorkerHandler(service: ServiceSource<Service>) {
+export function reconcileWorkerHandler(service: ServiceSource<ReconcileService>) {
   return middy((event: unknown, context: Context) => reconcileWorker(service(), event, context))
     .use(injectLambdaContext(logger))
     .use(publishMetrics());

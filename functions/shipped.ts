@@ -1,5 +1,5 @@
 import type { MerchantEventType } from '../lib/events';
-import { eventService, type EventService, type ServiceSource } from '../lib/service';
+import { merchantEventService, type MerchantEventService, type ServiceSource } from '../lib/service';
 import {
   lifecycleHandler,
   merchantEventInvoke,
@@ -19,11 +19,11 @@ import {
 const TYPE: MerchantEventType = 'shipped';
 
 /** The function's triggers, wired to the service they use: the container's below, or a test's own. */
-export const triggers = (service: ServiceSource<EventService>): LifecycleTriggers => ({
+export const triggers = (service: ServiceSource<MerchantEventService>): LifecycleTriggers => ({
   routes: {
     'POST /events/shipped': merchantEventRoute(TYPE, service),
   },
   invoke: merchantEventInvoke(TYPE, service),
 });
 
-export const handler = lifecycleHandler(triggers(eventService()));
+export const handler = lifecycleHandler(triggers(merchantEventService()));

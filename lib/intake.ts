@@ -4,7 +4,7 @@ import type { Fact } from './events/types';
 import { EventIdConflictError, type LedgerItem, type RecordResult, type SyncState } from './ledger/types';
 import { OrderOwnerChangedError } from './order-owner';
 import { canonicalFacts, latestSnapshot } from './projection/facts';
-import type { Service } from './service';
+import type { OrderService } from './service';
 import { pushOrder, type PushOutcome } from './sync/push';
 import { InvalidInputError } from './validation';
 
@@ -72,7 +72,7 @@ function checkParcelAgainstLedger(item: LedgerItem, fact: Fact): void {
  * no read: it is a condition of the ledger's write, which decides duplicates before it.
  */
 async function recordChecked(
-  service: Service,
+  service: OrderService,
   fact: Fact,
 ): Promise<Exclude<RecordResult, { outcome: 'owner-conflict' }>> {
   // Only a merchant payment with an amount, or a parcel without a snapshot, reads the order first.
@@ -95,7 +95,11 @@ async function recordChecked(
  * Baidu callback is never answered with an error for it (Baidu may refund on errors): the conflict is
  * kept on the order for a person, and the callback answered as the duplicate it claims to be.
  */
-export async function intakeFact(service: Service, fact: Fact, options: IntakeOptions): Promise<IntakeReply> {
+export async function intakeFact(
+  service: OrderService,
+  fact: Fact,
+  options: IntakeOptions,
+): Promise<IntakeReply> {
   const recorded = await recordChecked(service, fact);
   const base = { orderId: fact.orderId, eventId: fact.eventId };
   if (recorded.outcome === 'conflict') {

@@ -23,8 +23,11 @@ const refundCallbackFields = () => ({
   userId: presentString(),
 });
 
-/** Built on the first callback (issue 21: no schema is built at load). */
-const refundAuditSchema = once(() =>
+/**
+ * Built on the first callback (issue 21: no schema is built at load). Marked pure, as once() is, so a
+ * bundle without the cashier's refund callbacks drops them (lib/events' index reaches this module).
+ */
+const refundAuditSchema = /* @__PURE__ */ once(() =>
   object({
     ...refundCallbackFields(),
     // Older callers send no applyRefundMoney at all; an empty one is as good as absent.
@@ -37,7 +40,7 @@ const refundAuditSchema = once(() =>
 
 export const CASHIER_REFUND_STATUS = { succeeded: '1', failed: '2' } as const;
 
-const refundResultSchema = once(() =>
+const refundResultSchema = /* @__PURE__ */ once(() =>
   object({
     ...refundCallbackFields(),
     refundStatus: presentString()

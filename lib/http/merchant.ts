@@ -1,5 +1,5 @@
 import { parseMerchantEvent, verifyWebhookSignature, type MerchantEventType } from '../events';
-import type { EventService, ServiceSource } from '../service';
+import type { MerchantEventService, ServiceSource } from '../service';
 import { jsonBody } from './body';
 import { acceptedReply } from './replies';
 import { MERCHANT_PUSH_BUDGET_MS, intakeWithinBudget } from './record';
@@ -9,7 +9,10 @@ import type { DirectInvoke, Route } from './route';
  * `POST /events/<type>`: the signature first (over the raw bytes, before anything reads them), then the
  * JSON, then the event; recorded, pushed within the budget, answered 202.
  */
-export function merchantEventRoute(type: MerchantEventType, service: ServiceSource<EventService>): Route {
+export function merchantEventRoute(
+  type: MerchantEventType,
+  service: ServiceSource<MerchantEventService>,
+): Route {
   return {
     accepts: 'application/json',
     replies: 'merchant',
@@ -27,7 +30,7 @@ export function merchantEventRoute(type: MerchantEventType, service: ServiceSour
 /** A direct invoke: the Lambda event is the merchant event, unsigned (IAM decides who may invoke). */
 export function merchantEventInvoke(
   type: MerchantEventType,
-  service: ServiceSource<EventService>,
+  service: ServiceSource<MerchantEventService>,
 ): DirectInvoke {
   return async (event, context) =>
     intakeWithinBudget(service(), parseMerchantEvent(type, event), context, MERCHANT_PUSH_BUDGET_MS);

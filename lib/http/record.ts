@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import type { Fact } from '../events/types';
 import { intakeFact, type IntakeReply } from '../intake';
 import { logger } from '../logger';
-import type { Service } from '../service';
+import type { OrderService } from '../service';
 
 /** How long a merchant event may wait on Baidu before the reply goes: the rest is reconcile's. */
 export const MERCHANT_PUSH_BUDGET_MS = 1_500;
@@ -29,7 +29,7 @@ export function pushDeadline(
  * of the request (the stack's logger middleware drops them when the request ends).
  */
 export async function intakeWithinBudget(
-  service: Service,
+  service: OrderService,
   fact: Fact,
   context: Context,
   budgetMs: number,

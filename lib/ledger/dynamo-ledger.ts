@@ -29,6 +29,7 @@ import {
   LedgerUnavailableError,
   type AckedOrder,
   type Ledger,
+  type OrderLedger,
   type AnomalyPage,
   type LedgerItem,
   type PushEnd,
@@ -205,23 +206,56 @@ function stateOf(key: unknown): QueueName {
   return String(key).split('#')[0] as QueueName;
 }
 
-/** The ledger on DynamoDB: one item per order, every write a single conditional UpdateItem. */
-export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
+/** What both parts of the ledger work with: the document client, the table and its settings, the write. */
+interface LedgerContext {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  now: () => number;
+  archiveEvery: number;
+  shards: number;
+  keyOf(queue: QueueName, orderId: string): string;
+  update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<Record<string, unknown> | undefined>;
+}
+
+function ledgerContext(options: DynamoLedgerOptions): LedgerContext {
   const doc = DynamoDBDocumentClient.from(options.client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
   const table = options.tableName;
-  const now = options.now ?? (() => Date.now());
-  const archiveEvery = options.archiveEvery ?? DEFAULT_ARCHIVE_EVERY;
   const shards = options.shards ?? DEFAULT_SYNC_SHARDS;
-  const keyOf = (queue: QueueName, orderId: string) => queueKeyOf(queue, orderId, shards);
+  return {
+    doc,
+    table,
+    now: options.now ?? (() => Date.now()),
+    archiveEvery: options.archiveEvery ?? DEFAULT_ARCHIVE_EVERY,
+    shards,
+    keyOf: (queue, orderId) => queueKeyOf(queue, orderId, shards),
+    async update(input) {
+      const out = await doc.send(new UpdateCommand({ TableName: table, ...input }));
+      return out.Attributes;
+    },
+  };
+}
 
-  async function update(
-    input: Omit<UpdateCommandInput, 'TableName'>,
-  ): Promise<Record<string, unknown> | undefined> {
-    const out = await doc.send(new UpdateCommand({ TableName: table, ...input }));
-    return out.Attributes;
-  }
+/**
+ * The ledger on DynamoDB: one item per order, every write a single conditional UpdateItem. reconcile and
+ * the operators' commands use all of it.
+ */
+export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
+  const context = ledgerContext(options);
+  return { ...orderLedger(context), ...ledgerQueries(context) };
+}
+
+/**
+ * The part of the ledger a push and the intake use, one order at a time: what the event functions are
+ * wired with (lib/service), so their bundles hold no queue, report or payment-check query (issue 21).
+ */
+export function createDynamoOrderLedger(options: DynamoLedgerOptions): OrderLedger {
+  return orderLedger(ledgerContext(options));
+}
+
+function orderLedger(context: LedgerContext): OrderLedger {
+  const { doc, table, now, archiveEvery, shards, keyOf, update } = context;
 
   async function get(orderId: string): Promise<LedgerItem | undefined> {
     try {
@@ -284,38 +318,6 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
     }
-  }
-
-  /**
-   * One page of the items the filter keeps, orders only (never a budget counter). Scan's Limit counts
-   * items read, not items matched: it reads on until the page has something or the table ends.
-   */
-  async function scanPage(
-    filter: string,
-    what: string,
-    page: { projection?: string; limit?: number; cursor?: string },
-  ): Promise<{ rows: Record<string, unknown>[]; cursor?: string }> {
-    const rows: Record<string, unknown>[] = [];
-    let start = page.cursor ? decodeCursor(page.cursor, isRecord) : undefined;
-    try {
-      do {
-        const out = await doc.send(
-          new ScanCommand({
-            TableName: table,
-            FilterExpression: `(${filter}) AND ${ORDERS_ONLY.filter}`,
-            ExpressionAttributeValues: { ...ORDERS_ONLY.values },
-            ProjectionExpression: page.projection,
-            Limit: page.limit,
-            ExclusiveStartKey: start,
-          }),
-        );
-        rows.push(...(out.Items ?? []));
-        start = out.LastEvaluatedKey;
-      } while (start && (page.limit === undefined || rows.length === 0));
-    } catch (err) {
-      throw wrap(err, what);
-    }
-    return { rows, cursor: start ? encodeCursor(start) : undefined };
   }
 
   return {
@@ -587,7 +589,46 @@ export function createDynamoLedger(options: DynamoLedgerOptions): Ledger {
       }
       return 'stale';
     },
+  };
+}
 
+/** reconcile's and the operators' part of the ledger: queues, reports, payment checks, revival. */
+function ledgerQueries(context: LedgerContext): Omit<Ledger, keyof OrderLedger> {
+  const { doc, table, now, shards, keyOf, update } = context;
+
+  /**
+   * One page of the items the filter keeps, orders only (never a budget counter). Scan's Limit counts
+   * items read, not items matched: it reads on until the page has something or the table ends.
+   */
+  async function scanPage(
+    filter: string,
+    what: string,
+    page: { projection?: string; limit?: number; cursor?: string },
+  ): Promise<{ rows: Record<string, unknown>[]; cursor?: string }> {
+    const rows: Record<string, unknown>[] = [];
+    let start = page.cursor ? decodeCursor(page.cursor, isRecord) : undefined;
+    try {
+      do {
+        const out = await doc.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: `(${filter}) AND ${ORDERS_ONLY.filter}`,
+            ExpressionAttributeValues: { ...ORDERS_ONLY.values },
+            ProjectionExpression: page.projection,
+            Limit: page.limit,
+            ExclusiveStartKey: start,
+          }),
+        );
+        rows.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start && (page.limit === undefined || rows.length === 0));
+    } catch (err) {
+      throw wrap(err, what);
+    }
+    return { rows, cursor: start ? encodeCursor(start) : undefined };
+  }
+
+  return {
     async queryQueue(queue: QueueName, query: QueueQuery = {}): Promise<QueuePage> {
       const keys = query.shard === undefined ? allKeys(queue, shards) : shardKeys(queue, query.shard, shards);
       const limit = query.limit ?? 100;

@@ -146,8 +146,8 @@ export interface QueueQuery {
   cursor?: string;
 }
 
-/** The ledger port: the sync engine and the functions see only this. */
-export interface Ledger {
+/** The ledger port, the part a push and the intake use: one order at a time. */
+export interface OrderLedger {
   /**
    * Records a new fact (one conditional write; a second when its snapshot turns out superseded). An
    * eventId already recorded changes nothing: the result says whether its content was the same. Nor does
@@ -167,6 +167,10 @@ export interface Ledger {
    * Baidu did confirm) is written.
    */
   finishPush(orderId: string, owner: string, version: number, end: PushEnd): Promise<'ok' | 'stale'>;
+}
+
+/** The ledger port: the sync engine and the functions see only this (reconcile and the operators all of it). */
+export interface Ledger extends OrderLedger {
   /** Orders in a queue, a page at a time: by next attempt time within each shard's key. */
   queryQueue(queue: QueueName, options?: QueueQuery): Promise<QueuePage>;
   /**

@@ -1,4 +1,4 @@
-import type { Service } from '../service';
+import type { ReconcileService } from '../service';
 import { recordOldestDue, recordRunMetrics } from './metrics';
 import { paymentCheckCashier, runPaymentChecks } from './payment-check';
 import { runReconcile } from './run';
@@ -11,7 +11,7 @@ import type { ReconcileSummary } from './summary';
  * without CASHIER_APP_KEY, nor while the byPaymentCheck index is deferred). Its metrics are recorded.
  */
 export async function drainShard(
-  service: Service,
+  service: ReconcileService,
   shard: number,
   deadline: number,
 ): Promise<ReconcileSummary> {

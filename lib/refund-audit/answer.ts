@@ -2,7 +2,7 @@ import { refundAuditFact, type RefundAuditQuestion } from '../events/cashier-ref
 import { unixNow, type UnixClock } from '../events/clock';
 import type { RefundAuditAnswer } from '../events/types';
 import { intakeFact, type IntakeReply } from '../intake';
-import type { Service } from '../service';
+import type { OrderService } from '../service';
 import { decideRefundAudit } from './decide';
 import { decidedAnswers, refundPosition } from './position';
 
@@ -25,7 +25,7 @@ export interface AuditOutcome {
  * undecided answer is recorded too, so the report shows what Baidu asked and why it waits.
  */
 export async function answerRefundAudit(
-  service: Service,
+  service: OrderService,
   question: RefundAuditQuestion,
   options: AnswerRefundAuditOptions,
 ): Promise<AuditOutcome> {

@@ -4,6 +4,7 @@ import {
   type AckedOrder,
   type Ledger,
   type LedgerItem,
+  type OrderLedger,
   type PushEnd,
   type RecordedAnomaly,
   type SyncState,
@@ -30,8 +31,12 @@ import { bodyFor } from './bodies';
 import { applyCall, planLogistics, planPush, withParcel, type PlannedCall } from './plan';
 import { same } from './same';
 
-export interface SyncDependencies {
-  ledger: Ledger;
+/**
+ * What syncing reads and writes. A push needs the order ledger alone (PushDependencies); reconcile the
+ * whole ledger, to query the queue (the default).
+ */
+export interface SyncDependencies<L extends OrderLedger = Ledger> {
+  ledger: L;
   client: OrderCenterClient;
   /** the mini-program's AppKey (BizAPPID) */
   bizAppId: string;
@@ -49,6 +54,9 @@ export interface SyncDependencies {
   random?: () => number;
   backoff?: BackoffPolicy;
 }
+
+/** What a push uses: the event functions are wired with this much (lib/service). */
+export type PushDependencies = SyncDependencies<OrderLedger>;
 
 export interface PushOptions {
   /** epoch ms: no call starts after it and the push returns by then */
@@ -79,7 +87,7 @@ export interface PushOutcome {
 }
 
 /** What the projection needs besides the facts, as of now: the cancel timer reads the clock here. */
-export function projectionConfig(deps: SyncDependencies): ProjectionConfig {
+export function projectionConfig(deps: PushDependencies): ProjectionConfig {
   const now = deps.now ?? (() => Date.now());
   const config: ProjectionConfig = { bizAppId: deps.bizAppId, now: Math.floor(now() / 1000) };
   if (deps.cashierDealId !== undefined) config.cashierDealId = deps.cashierDealId;
@@ -92,7 +100,7 @@ export function projectionConfig(deps: SyncDependencies): ProjectionConfig {
  * (epoch ms), null when never (paid, closed, no snapshot, schedule over), undefined when no check is run.
  */
 export function paymentCheckDue(
-  deps: Pick<SyncDependencies, 'paymentCheckAfterMinutes'>,
+  deps: Pick<PushDependencies, 'paymentCheckAfterMinutes'>,
   item: Pick<LedgerItem, 'facts' | 'paymentCheckAskedAt'>,
   view: OrderView | undefined,
 ): number | null | undefined {
@@ -132,7 +140,7 @@ function message(err: unknown): string {
  * from what it acknowledged to the projection, records each confirmed step, and writes how it ended.
  */
 export async function pushOrder(
-  deps: SyncDependencies,
+  deps: PushDependencies,
   orderId: string,
   options: PushOptions,
 ): Promise<PushOutcome> {
@@ -320,7 +328,7 @@ export interface WrittenEnd {
  * index, and writes it under the caller's lease. Throws when the ledger fails: the order stays due.
  */
 export function finishSent(
-  deps: SyncDependencies,
+  deps: PushDependencies,
   owner: string,
   item: LedgerItem,
   sent: SentOrder,
@@ -358,7 +366,7 @@ export function finishSent(
  * as finishSent, with Baidu holding the new status once the call went through.
  */
 export function finishStatusChange(
-  deps: SyncDependencies,
+  deps: PushDependencies,
   owner: string,
   item: LedgerItem,
   view: OrderView,
@@ -374,7 +382,7 @@ export function finishStatusChange(
  * shows it. Any other ledger failure is thrown.
  */
 async function writeEnd(
-  deps: Pick<SyncDependencies, 'ledger' | 'now'>,
+  deps: Pick<PushDependencies, 'ledger' | 'now'>,
   owner: string,
   item: LedgerItem,
   ended: { end: PushEnd; error?: PushOutcome['error'] },

@@ -17,9 +17,10 @@ const cashierFunctions = new Set(
     .map(([, fn]) => fn),
 );
 const held: Record<string, string[]> = {};
+const code: Record<string, string> = {};
 
-async function modulesOf(entry: string): Promise<string[]> {
-  const { metafile } = await build({
+async function bundleOf(entry: string): Promise<{ modules: string[]; code: string }> {
+  const { metafile, outputFiles } = await build({
     ...deployBuildOptions(),
     plugins: [],
     sourcemap: false,
@@ -30,15 +31,19 @@ async function modulesOf(entry: string): Promise<string[]> {
     metafile: true,
   });
   const outputs = Object.values((metafile as Metafile).outputs).filter((output) => output.entryPoint);
-  return outputs.flatMap((output) =>
-    Object.entries(output.inputs)
-      .filter(([, input]) => input.bytesInOutput > 0)
-      .map(([file]) => file),
-  );
+  return {
+    modules: outputs.flatMap((output) =>
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([file]) => file),
+    ),
+    code: outputFiles.map((file) => file.text).join('\n'),
+  };
 }
 
 beforeAll(async () => {
-  for (const [name, entry] of Object.entries(entries)) held[name] = await modulesOf(entry);
+  for (const [name, entry] of Object.entries(entries))
+    ({ modules: held[name]!, code: code[name]! } = await bundleOf(entry));
 }, 120_000);
 
 const holds = (fn: string, module: string): boolean => held[fn]!.some((file) => file.includes(module));
@@ -101,18 +106,37 @@ describe('what each function bundle holds', () => {
       eventFunctions.filter((fn) => !cashierFunctions.has(fn)),
       'paymentSucceeded',
     ],
-    // the event functions' wiring (createEventService) reads it; reconcile's (createService) does not
+    // the wiring of a function with a cashier route (createEventService) reads it; the merchant-only
+    // functions' (createMerchantEventService) and reconcile's do not
     [
       'the cashier key loader',
       'lib/events/cashier-key.ts',
-      ['reconcile', 'reconcileWorker', 'rotateToken'],
+      [
+        ...eventFunctions.filter((fn) => !cashierFunctions.has(fn)),
+        'reconcile',
+        'reconcileWorker',
+        'rotateToken',
+      ],
       'paymentSucceeded',
     ],
     [
-      'the cashier notify parsing',
+      "the cashier notify parsing and the cashier's signature",
       'lib/events/cashier-notify.ts',
-      ['reconcile', 'rotateToken'],
+      [...eventFunctions.filter((fn) => !cashierFunctions.has(fn)), 'reconcile', 'rotateToken'],
       'paymentSucceeded',
+    ],
+    [
+      "the cashier's refund callbacks parsing",
+      'lib/events/cashier-refund.ts',
+      [...eventFunctions.filter((fn) => !cashierFunctions.has(fn)), 'reconcileWorker', 'rotateToken'],
+      'refundUpdated',
+    ],
+    // only reconcile's workers ask the cashier about payments (createReconcileService)
+    [
+      "the cashier's query client",
+      'lib/cashier/client.ts',
+      [...eventFunctions, 'rotateToken'],
+      'reconcileWorker',
     ],
   ];
 
@@ -120,4 +144,15 @@ describe('what each function bundle holds', () => {
     expect(holds(presentIn, module)).toBe(true);
     expect(absentFrom.filter((fn) => holds(fn, module))).toEqual([]);
   });
+
+  // Part of a module: the ledger's methods are object keys, which minification keeps.
+  const ledgerQueries = ['queryQueue', 'listAnomalies', 'listRefundAudits', 'queryPaymentChecks', 'revive'];
+  it.each(ledgerQueries)(
+    "the ledger's %s: only in reconcile and its workers (the event functions hold the order ledger)",
+    (method) => {
+      const defines = (fn: string) => new RegExp(`\\b${method}\\(`).test(code[fn]!);
+      expect(['reconcile', 'reconcileWorker'].filter((fn) => !defines(fn))).toEqual([]);
+      expect(eventFunctions.filter(defines)).toEqual([]);
+    },
+  );
 });

@@ -1,6 +1,12 @@
 import { loadConfig } from '../../lib/config';
 import { resetParameterStore } from '../../lib/parameter-store';
-import { containerService, createEventService, createService } from '../../lib/service';
+import {
+  containerService,
+  createEventService,
+  createMerchantEventService,
+  createReconcileService,
+  createService,
+} from '../../lib/service';
 
 // Issue 18 point 3 and issue 21: a function file wires its service into its routes once; the service is
 // built on the first request (configuration read, clients constructed), never at load, and then kept.
@@ -60,32 +66,39 @@ describe('a function file', () => {
 
 describe('what each function is wired with', () => {
   const config = loadConfig(env);
+  const PUSH = ['client', 'config', 'inlineBreaker', 'ledger', 'ssm', 'sync', 'tokens'];
 
-  it("reconcile's service holds the push and no request secret", () => {
-    expect(Object.keys(createService(config)).sort()).toEqual([
-      'cashier',
-      'client',
-      'config',
-      'inlineBreaker',
-      'ledger',
-      'ssm',
-      'sync',
-      'tokens',
-    ]);
+  it('the push holds no request secret and no cashier query', () => {
+    expect(Object.keys(createService(config)).sort()).toEqual(PUSH);
   });
 
-  it("an event function's service adds the webhook secret and the cashier key, read on first use", () => {
-    expect(Object.keys(createEventService(config)).sort()).toEqual([
-      'cashier',
-      'cashierPublicKey',
-      'client',
-      'config',
-      'inlineBreaker',
-      'ledger',
-      'ssm',
-      'sync',
-      'tokens',
-      'webhookSecret',
-    ]);
+  it("reconcile's service adds the cashier's query, only with CASHIER_APP_KEY", () => {
+    const withKey = createReconcileService({ ...config, cashierAppKey: 'wiring-pm-app-key' });
+    expect(Object.keys(withKey).sort()).toEqual([...PUSH, 'cashier'].sort());
+    expect(withKey.cashier).toBeDefined();
+    expect(withKey.sync.paymentCheckAfterMinutes).toBe(config.paymentCheckAfterMinutes);
+    const without = createReconcileService(config);
+    expect(without.cashier).toBeUndefined();
+    expect(without.sync.paymentCheckAfterMinutes).toBeUndefined();
+  });
+
+  it('a function taking merchant events only adds the webhook secret, read on first use', () => {
+    expect(Object.keys(createMerchantEventService(config)).sort()).toEqual([...PUSH, 'webhookSecret'].sort());
+  });
+
+  it("a function taking the cashier's callbacks adds the cashier key as well, read on first use", () => {
+    expect(Object.keys(createEventService(config)).sort()).toEqual(
+      [...PUSH, 'cashierPublicKey', 'webhookSecret'].sort(),
+    );
+  });
+
+  it("an event function's push keeps the awaiting-check index when the cashier can be asked, as reconcile's does", () => {
+    const keyed = { ...config, cashierAppKey: 'wiring-pm-app-key' };
+    expect(createEventService(keyed).sync).toEqual({
+      ...createReconcileService(keyed).sync,
+      ledger: expect.anything(),
+      client: expect.anything(),
+    });
+    expect(createEventService(keyed).sync.paymentCheckAfterMinutes).toBe(config.paymentCheckAfterMinutes);
   });
 });

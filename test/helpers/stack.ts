@@ -1,14 +1,24 @@
 import { loadConfig, type Config } from '../../lib/config';
 import { resetParameterStore } from '../../lib/parameter-store';
-import { createEventService, type EventService, type ServiceOverrides } from '../../lib/service';
+import {
+  createReconcileService,
+  withCashierKey,
+  withWebhookSecret,
+  type EventService,
+  type ReconcileService,
+  type ServiceOverrides,
+} from '../../lib/service';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { createLocalSsmClient } from '../../local/ssm';
 
+/** What any function of the stack is wired with: the push, the request secrets, the cashier's query. */
+export type StackService = EventService & ReconcileService;
+
 export interface StackForHandlers extends LocalStack {
-  /** an event function's service, built for this stack (the ledger and the secrets the handlers use) */
-  service: EventService;
+  /** a service built for this stack, for every function's triggers (the ledger, the secrets, the cashier) */
+  service: StackService;
   /** a service built for this stack with some settings (or clients) changed: a missing table, a policy */
-  serviceWith(changes: Partial<Config>, clients?: ServiceOverrides): EventService;
+  serviceWith(changes: Partial<Config>, clients?: ServiceOverrides): StackService;
   stopAndRestore(): Promise<void>;
 }
 
@@ -25,8 +35,12 @@ export async function startStackForHandlers(options: LocalStackOptions = {}): Pr
   resetParameterStore();
   const config = loadConfig(stack.env);
   const ssm = createLocalSsmClient(stack.ssm.url);
-  const serviceWith = (changes: Partial<Config>, clients: ServiceOverrides = {}): EventService =>
-    createEventService({ ...config, ...changes }, { dynamo: stack.dynamo.client, ssm, ...clients });
+  const serviceWith = (changes: Partial<Config>, clients: ServiceOverrides = {}): StackService =>
+    withCashierKey(
+      withWebhookSecret(
+        createReconcileService({ ...config, ...changes }, { dynamo: stack.dynamo.client, ssm, ...clients }),
+      ),
+    );
   const service = serviceWith({});
   return {
     ...stack,

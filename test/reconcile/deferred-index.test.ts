@@ -5,7 +5,7 @@ import type { CashierQueryClient } from '../../lib/cashier/client';
 import type { PaymentCheckIndex } from '../../lib/config';
 import { DEFAULT_SYNC_SHARDS, shardOf } from '../../lib/ledger/shard';
 import { paymentCheckCashier, runPaymentChecks } from '../../lib/reconcile';
-import type { Service } from '../../lib/service';
+import type { ReconcileService } from '../../lib/service';
 import { pushOrder } from '../../lib/sync/push';
 import { createLedgerTable, ledgerTableDefinition } from '../../local/dynamo';
 import { fact, snapshot, uniqueId } from '../helpers/facts';
@@ -45,7 +45,7 @@ describe('the table of the first upgrade deploy', () => {
 describe('reconcile with the payment check index deferred', () => {
   let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
   /** this test's service: its own ledger table, PAYMENT_CHECK_INDEX as the deploy sets it */
-  let service: Service;
+  let service: ReconcileService;
   const handler = reconcileHandler(() => service);
   const worker = reconcileWorkerHandler(() => service);
   const AMOUNT = 2390; // helpers' snapshot: 2390 + 100 fee - 100 coupon

@@ -3,7 +3,7 @@ import { parseCashierNotify } from '../../lib/events';
 import type { Fact } from '../../lib/events/types';
 import { shardOf, DEFAULT_SYNC_SHARDS } from '../../lib/ledger/shard';
 import { report, runPaymentChecks, type PaymentCheckDependencies } from '../../lib/reconcile';
-import type { Service } from '../../lib/service';
+import type { ReconcileService } from '../../lib/service';
 import { pushOrder } from '../../lib/sync/push';
 import { reconcileHandler } from '../../functions/reconcile';
 import { reconcileWorkerHandler } from '../../functions/reconcileWorker';
@@ -25,7 +25,7 @@ const at = (minutes: number) => PLACED * 1000 + minutes * MIN;
 let stack: Awaited<ReturnType<typeof startStackForHandlers>>;
 let deps: PaymentCheckDependencies;
 /** this test's service (its own ledger table); reconcile and its workers are wired to it */
-let service: Service;
+let service: ReconcileService;
 const handler = reconcileHandler(() => service);
 const worker = reconcileWorkerHandler(() => service);
 

@@ -1,4 +1,4 @@
-import { lifecycleHandler, type LifecycleHandler } from '../../lib/http';
+import { lifecycleHandler, type LifecycleHandler, type LifecycleTriggers } from '../../lib/http';
 import type { EventService, ServiceSource } from '../../lib/service';
 import { triggers as orderClosed } from '../../functions/orderClosed';
 import { triggers as orderCompleted } from '../../functions/orderCompleted';
@@ -11,7 +11,8 @@ import type { RefundCallbackRouteKey, RouteKey } from './deliveries';
 
 /** The lifecycle functions, each wired as its function file wires it, to the service given. */
 function functionHandlers(service: ServiceSource<EventService>) {
-  const wire = (triggers: typeof shipped): LifecycleHandler => lifecycleHandler(triggers(service));
+  const wire = (triggers: (service: ServiceSource<EventService>) => LifecycleTriggers): LifecycleHandler =>
+    lifecycleHandler(triggers(service));
   return {
     orderPlaced: wire(orderPlaced),
     paymentSucceeded: wire(paymentSucceeded),
