@@ -15,6 +15,8 @@ import { ROOT } from './deploy-config';
  */
 export interface OrderCenterProcess {
   url: string;
+  /** its process id: what its CPU is read by (bench/stats processCpuMs) */
+  pid: number;
   /** the one app it knows: its tokens are this AppKey's, and it refuses a BizAPPID other than it */
   appKey: string;
   /** a token fetched through its OAuth endpoint, as the workers' token provider */
@@ -80,6 +82,7 @@ export async function startOrderCenterProcess(): Promise<OrderCenterProcess> {
     };
     return {
       url,
+      pid: child.pid ?? 0,
       appKey,
       tokens: { getToken: () => Promise.resolve(token), invalidate: () => undefined },
       reset: () => post('/__reset', {}),
