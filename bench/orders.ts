@@ -30,3 +30,56 @@ export function withoutParcel(shipped: Fact): Fact {
 export class BenchOrderError extends Error {
   override readonly name = 'BenchOrderError';
 }
+
+/** Which facts are pushed (and acknowledged) before the timed run, and which make the order due for it. */
+export interface BenchOrder {
+  orderId: string;
+  acknowledged: Fact[];
+  due: Fact[];
+}
+
+/**
+ * What the timed run has to send for an order:
+ * - status-only: paid, then shipped without a parcel: update/main/status alone, batched per user;
+ * - parcel: paid, then shipped with a carrier and tracking number: update/main/status and
+ *   add/main/logistics, so the order is pushed alone;
+ * - new: placed and paid, never sent: add/main/info;
+ * - refund: shipped (its parcel sent before), then a refund requested: append/sub/info (the after-sale order).
+ */
+export type Shape = 'status-only' | 'parcel' | 'new' | 'refund';
+
+export function benchOrder(orderId: string, openId: string, shape: Shape, seed: number): BenchOrder {
+  const [placed, paid, shipped, refundRequested] = orderWithRefund(orderId, openId, seed);
+  if (
+    placed?.kind !== 'placed' ||
+    paid?.kind !== 'paid' ||
+    shipped?.kind !== 'shipped' ||
+    refundRequested?.kind !== 'refund-requested'
+  ) {
+    throw new BenchOrderError(`${orderId}: unexpected lifecycle`);
+  }
+  switch (shape) {
+    case 'status-only':
+      return { orderId, acknowledged: [placed, paid], due: [withoutParcel(shipped)] };
+    case 'parcel':
+      return { orderId, acknowledged: [placed, paid], due: [shipped] };
+    case 'new':
+      return { orderId, acknowledged: [], due: [placed, paid] };
+    case 'refund':
+      return { orderId, acknowledged: [placed, paid, shipped], due: [refundRequested] };
+  }
+}
+
+/** Mixed: of each user's ten orders, four new, two status-only, two shipped with a parcel, two refunds. */
+export const MIXED: readonly Shape[] = [
+  'new',
+  'new',
+  'new',
+  'new',
+  'status-only',
+  'status-only',
+  'parcel',
+  'parcel',
+  'refund',
+  'refund',
+];

@@ -15,7 +15,7 @@ import { mismatches } from '../test/helpers/convergence';
 import type { startStackForHandlers } from '../test/helpers/stack';
 import { startDynamoProcess, type DynamoProcess } from './dynamo-process';
 import { startOrderCenterProcess, type OrderCenterProcess } from './order-center-process';
-import { BenchOrderError, orderWithRefund, withoutParcel } from './orders';
+import { BenchOrderError, benchOrder, MIXED, type BenchOrder, type Shape } from './orders';
 import { target, verdict, type SectionResult } from './report';
 import { msSince, processCpuMs, round } from './stats';
 
@@ -40,59 +40,6 @@ export interface ReconcileBenchOptions {
    */
   maxQps: number;
 }
-
-/** Which facts are pushed (and acknowledged) before the timed run, and which make the order due for it. */
-interface BenchOrder {
-  orderId: string;
-  acknowledged: Fact[];
-  due: Fact[];
-}
-
-/**
- * What the timed run has to send for an order:
- * - status-only: paid, then shipped without a parcel: update/main/status alone, batched per user;
- * - parcel: paid, then shipped with a carrier and tracking number: update/main/status and
- *   add/main/logistics, so the order is pushed alone;
- * - new: placed and paid, never sent: add/main/info;
- * - refund: shipped (its parcel sent before), then a refund requested: append/sub/info and the status.
- */
-type Shape = 'status-only' | 'parcel' | 'new' | 'refund';
-
-function benchOrder(orderId: string, openId: string, shape: Shape, seed: number): BenchOrder {
-  const [placed, paid, shipped, refundRequested] = orderWithRefund(orderId, openId, seed);
-  if (
-    placed?.kind !== 'placed' ||
-    paid?.kind !== 'paid' ||
-    shipped?.kind !== 'shipped' ||
-    refundRequested?.kind !== 'refund-requested'
-  ) {
-    throw new BenchOrderError(`${orderId}: unexpected lifecycle`);
-  }
-  switch (shape) {
-    case 'status-only':
-      return { orderId, acknowledged: [placed, paid], due: [withoutParcel(shipped)] };
-    case 'parcel':
-      return { orderId, acknowledged: [placed, paid], due: [shipped] };
-    case 'new':
-      return { orderId, acknowledged: [], due: [placed, paid] };
-    case 'refund':
-      return { orderId, acknowledged: [placed, paid, shipped], due: [refundRequested] };
-  }
-}
-
-/** Mixed: of each user's ten orders, four new, two status-only, two shipped with a parcel, two refunds. */
-const MIXED: readonly Shape[] = [
-  'new',
-  'new',
-  'new',
-  'new',
-  'status-only',
-  'status-only',
-  'parcel',
-  'parcel',
-  'refund',
-  'refund',
-];
 
 function orders(prefix: string, users: number, perUser: number, shapeOf: (i: number) => Shape): BenchOrder[] {
   return Array.from({ length: users * perUser }, (_, i) => {
@@ -486,7 +433,7 @@ function report(
         notes: [
           `floor = calls / concurrency × ${options.latencyMs} ms, calls counted in the Order Center's request log.`,
           `status-only: each order paid, then shipped without a parcel: a status change alone, which reconcile sends up to ${options.batchSize} orders of one user to an update/main/status (${callsText(statusOnly.callsByName)}: ${round(statusOnly.orders / statusOnly.calls, 2)} orders a call). A batch forms within one page of the queue (at most concurrency × batchSize orders, read one shard key after the other), and the queue is sharded by orderId: a user's ${options.ordersPerUser} orders fall on several shards, so few of them share a page.`,
-          `mixed: per user 4 new orders (add/main/info), 2 status-only (batched update/main/status), 2 shipped with a parcel (update/main/status + add/main/logistics, pushed alone), 2 refunds (append/sub/info + status) (${callsText(mixed.callsByName)}).`,
+          `mixed: per user 4 new orders (add/main/info), 2 status-only (batched update/main/status), 2 shipped with a parcel (update/main/status + add/main/logistics, pushed alone), 2 refunds (append/sub/info) (${callsText(mixed.callsByName)}).`,
           `one-at-a-time: pushOrder over a sample of ${statusOnly.oneAtATime.sampleOrders} orders of the same shapes, one after the other, extrapolated linearly to ${statusOnly.orders}.`,
           'CPU s: CPU seconds of the timed run in this process (reconcile: our code and the AWS SDK), in dynalite and in the Order Center stand-in. Each runs its JavaScript on one thread, on a 2-core machine: a run whose reconcile CPU nears its time, or whose CPU adds up to near twice its time, waited for the CPU, not for the Order Center.',
           'ledger ops/order: ledger reads and conditional writes of the timed run (lease, ack, finish, queue pages), per order.',
