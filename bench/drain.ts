@@ -58,8 +58,8 @@ export interface DrainRun {
   workerHeapMb: number;
   /** what was still retained once the workers had ended, per worker, MB: nothing a run leaves behind */
   workerHeapLeftMb: number;
-  /** retained-heap samples of the run (a full GC each) */
-  heapSamples: number;
+  /** the retained-heap samples of the run (a full GC each), all workers together, MB over the start */
+  heapSamplesMb: number[];
   converged: boolean;
   summaries: ReconcileSummary[];
 }
@@ -132,8 +132,8 @@ export interface RetainedHeap {
   peakMb: number;
   /** what the heap still held over the start once the workers had ended (their summaries aside), MB */
   endMb: number;
-  /** the samples taken (a full GC each) */
-  samples: number;
+  /** each sample, in order: MB over the start (the last one at the end) */
+  samplesMb: number[];
 }
 
 /**
@@ -154,27 +154,22 @@ async function retainedHeap<T>(
     return process.memoryUsage().heapUsed;
   };
   const start = live();
-  let peak = start;
-  let samples = 0;
+  const samples: number[] = [];
   let next = 1;
   const timer = setInterval(() => {
     const finished = done();
     if (finished < (total * next) / HEAP_SAMPLES) return;
     next = Math.floor((finished * HEAP_SAMPLES) / total) + 1;
-    peak = Math.max(peak, live());
-    samples += 1;
+    samples.push(live() - start);
   }, 25);
   try {
     const result = await work();
     clearInterval(timer);
-    const end = live();
+    samples.push(live() - start);
+    const mb = (bytes: number) => round(bytes / MB, 2);
     return {
       result,
-      heap: {
-        peakMb: round((Math.max(peak, end) - start) / MB, 2),
-        endMb: round((end - start) / MB, 2),
-        samples: samples + 1,
-      },
+      heap: { peakMb: mb(Math.max(0, ...samples)), endMb: mb(samples.at(-1)!), samplesMb: samples.map(mb) },
     };
   } finally {
     clearInterval(timer);
@@ -347,7 +342,7 @@ async function drain(
     largestKeyShare: round(Math.max(...writes.values()) / totalWrites, 4),
     workerHeapMb: round(all.heap.peakMb / o.shards, 3),
     workerHeapLeftMb: round(all.heap.endMb / o.shards, 3),
-    heapSamples: all.heap.samples,
+    heapSamplesMb: all.heap.samplesMb,
     cpuShare: round((cpu.user + cpu.system) / 1000 / drainMs, 2),
     load: round(loadavg()[0] ?? 0, 1),
     refused,
@@ -441,7 +436,7 @@ export async function drainBench(
           notes: [
             `calls/s: the Order Center's request log, per whole second (first and last cut off); target >= 0.9 × ${options.maxQps}, no second above it (${verdict(big.highestSecond <= options.maxQps)}). budget granted: the most calls one \`~budget <second>\` counter item in the ledger table allowed (what the budget handed out, by the clock of the workers' claims).`,
             `busiest key share: queue index writes (a fact queues an order, a finished push unqueues it) on the busiest <state>#<shard> key; an even spread is 1/${options.shards}, the target 1.5/${options.shards}.`,
-            `retained MB/worker: the most this process (the workers only) held over its start, as the heap right after a full GC (what survives it, not garbage awaiting collection), sampled at each tenth of the backlog and at the end, divided by the ${options.shards} workers (each holds one page at most); flat as the backlog grows. left: the same once the workers had ended. Each sample stops the workers for one full GC.`,
+            `retained MB/worker: the most this process (the workers only) held over its start, as the heap right after a full GC (what survives it, not garbage awaiting collection), sampled at each tenth of the backlog and at the end, divided by the ${options.shards} workers (each holds one page at most); flat as the backlog grows. left: the same once the workers had ended. Each sample stops the workers for one full GC; results.json holds them all (heapSamplesMb): a run that grew with the backlog would rise from tenth to tenth.`,
             "CPU (cores): what this process (the workers) got during the drain; load: the machine's 1-minute load average. Well under a core with a load far above 2 means the drain waited for the CPU other processes held, not for the budget.",
             'drained: nothing left due, and every call accepted (HTTP 200, errno 0): the stand-in refuses an order of another AppKey than its own.',
             `Seeded by BatchWriteItem (the items recordFact writes); dynalite and the Order Center stand-in each in a process of its own (its log read over GET /requests), the ${options.shards} workers in this one.`,
