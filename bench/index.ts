@@ -99,7 +99,7 @@ async function main(): Promise<void> {
             reconcileBench(stack, {
               users: 200,
               ordersPerUser: 10,
-              sampleOrders: 100,
+              sampleOrders: 50,
               latencyMs: 50,
               concurrency: 16,
               batchSize: 10,

@@ -89,10 +89,13 @@ async function freshSync(lab: Lab): Promise<SyncDependencies> {
   return { ...service.sync, client };
 }
 
+/** Records the facts, 32 writes in flight (a pool: a slow write holds up no other). */
 async function record(ledger: Ledger, facts: readonly Fact[]): Promise<void> {
-  for (let i = 0; i < facts.length; i += 32) {
-    await Promise.all(facts.slice(i, i + 32).map((fact) => ledger.recordFact(fact)));
-  }
+  let next = 0;
+  const writer = async (): Promise<void> => {
+    while (next < facts.length) await ledger.recordFact(facts[next++]!);
+  };
+  await Promise.all(Array.from({ length: 32 }, writer));
 }
 
 /** Pushes the acknowledged part of every order, at no latency, until nothing is due. */
