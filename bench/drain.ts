@@ -130,7 +130,7 @@ const HEAP_SAMPLES = 10;
 export interface RetainedHeap {
   /** the most the heap held over the start after a full GC, at a tenth of the backlog or at the end, MB */
   peakMb: number;
-  /** what the heap still held over the start once the workers had ended (their summaries aside), MB */
+  /** what the heap still held over the start once the workers had ended (only their summaries kept), MB */
   endMb: number;
   /** each sample, in order: MB over the start (the last one at the end) */
   samplesMb: number[];
@@ -141,7 +141,7 @@ export interface RetainedHeap {
  * over the same at the start. Sampled at each tenth of the backlog (`done` of `total` pushes finished), so
  * a 2,000 and a 10,000 order run are compared at the same points of their drains, and at the end. Heap
  * in use without a GC is mostly garbage not yet collected, whose amount depends on when V8 last ran: it
- * moved by ±3 MB between two runs of the same backlog. Each sample stops this event loop for one full GC.
+ * moved by several MB per worker between two runs of the same backlog. Each sample stops this event loop for one full GC.
  */
 async function retainedHeap<T>(
   work: () => Promise<T>,
@@ -323,7 +323,7 @@ async function drain(
   );
   for (const r of calls) perSecond.set(r.receivedAt, (perSecond.get(r.receivedAt) ?? 0) + 1);
   const refused = calls.filter(
-    (r) => r.status !== 200 || (r.reply as { errno?: unknown }).errno !== 0,
+    (r) => r.status !== 200 || (r.reply as { errno?: unknown } | null)?.errno !== 0,
   ).length;
   const seconds = [...perSecond.keys()].sort((a, b) => a - b);
   // Whole seconds only: the first and last are cut by the start and the end of the drain.
