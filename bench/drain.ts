@@ -13,6 +13,8 @@ import { BUDGET_KEY_PREFIX } from '../lib/ledger/reserved';
 import { createLedgerTable } from '../local/dynamo';
 import type { startStackForHandlers } from '../test/helpers/stack';
 import { loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { startDynamoProcess, type DynamoProcess } from './dynamo-process';
 import { startOrderCenterProcess, type OrderCenterProcess } from './order-center-process';
 import { target, verdict, type SectionResult } from './report';
@@ -46,11 +48,18 @@ export interface DrainRun {
   highestSecond: number;
   /** the most calls the budget's counter items (`~budget <second>`) granted in one second */
   highestGranted: number;
+  /** calls the Order Center did not accept (not HTTP 200 with errno 0): none, or the backlog did not drain */
+  refused: number;
   /** the share of queue index writes that fell on the busiest key */
   largestKeyShare: number;
-  /** heap growth of the 16 workers' run over the shards, per worker, MB: what a worker holds (this process
-   * holds only the workers: dynalite and the Order Center stand-in run in processes of their own) */
+  /** the most the 16 workers retained at once (heap after a full GC, over the start), per worker, MB: what a
+   * worker holds (this process holds only the workers: dynalite and the Order Center stand-in run in
+   * processes of their own) */
   workerHeapMb: number;
+  /** what was still retained once the workers had ended, per worker, MB: nothing a run leaves behind */
+  workerHeapLeftMb: number;
+  /** the retained-heap samples of the run (a full GC each), all workers together, MB over the start */
+  heapSamplesMb: number[];
   converged: boolean;
   summaries: ReconcileSummary[];
 }
@@ -80,6 +89,12 @@ function placed(orderId: string, i: number): Fact {
   };
 }
 
+const sum = (values: Iterable<number>): number => {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+};
+
 /** Queue index writes by key: a recorded fact puts the order in its shard's key, a finished push takes it out. */
 function countedIndexWrites(ledger: Ledger, shards: number, writes: Map<string, number>): Ledger {
   const add = (orderId: string) => {
@@ -101,17 +116,61 @@ function countedIndexWrites(ledger: Ledger, shards: number, writes: Map<string, 
   };
 }
 
-/** Samples the heap while `work` runs; returns the largest growth over the start, in MB. */
-async function heapGrowth<T>(work: () => Promise<T>): Promise<{ result: T; mb: number }> {
-  const start = process.memoryUsage().heapUsed;
-  let peak = start;
+/** V8's full, synchronous garbage collection, exposed at run time (the bench runs without --expose-gc). */
+function fullGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+const MB = 2 ** 20;
+
+/** How often, as the backlog goes, the retained heap is sampled: at each tenth of it. */
+const HEAP_SAMPLES = 10;
+
+export interface RetainedHeap {
+  /** the most the heap held over the start after a full GC, at a tenth of the backlog or at the end, MB */
+  peakMb: number;
+  /** what the heap still held over the start once the workers had ended (only their summaries kept), MB */
+  endMb: number;
+  /** each sample, in order: MB over the start (the last one at the end) */
+  samplesMb: number[];
+}
+
+/**
+ * What the workers retain while `work` runs: the heap that survives a full GC (heapUsed right after one),
+ * over the same at the start. Sampled at each tenth of the backlog (`done` of `total` pushes finished), so
+ * a 2,000 and a 10,000 order run are compared at the same points of their drains, and at the end. Heap
+ * in use without a GC is mostly garbage not yet collected, whose amount depends on when V8 last ran: it
+ * moved by several MB per worker between two runs of the same backlog. Each sample stops this event loop for one full GC.
+ */
+async function retainedHeap<T>(
+  work: () => Promise<T>,
+  done: () => number,
+  total: number,
+): Promise<{ result: T; heap: RetainedHeap }> {
+  const gc = fullGc();
+  const live = (): number => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const start = live();
+  const samples: number[] = [];
+  let next = 1;
   const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-  }, 20);
+    const finished = done();
+    if (finished < (total * next) / HEAP_SAMPLES) return;
+    next = Math.floor((finished * HEAP_SAMPLES) / total) + 1;
+    samples.push(live() - start);
+  }, 25);
   try {
     const result = await work();
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-    return { result, mb: round((peak - start) / 2 ** 20, 1) };
+    clearInterval(timer);
+    samples.push(live() - start);
+    const mb = (bytes: number) => round(bytes / MB, 2);
+    return {
+      result,
+      heap: { peakMb: mb(Math.max(0, ...samples)), endMb: mb(samples.at(-1)!), samplesMb: samples.map(mb) },
+    };
   } finally {
     clearInterval(timer);
   }
@@ -247,8 +306,11 @@ async function drain(
   };
   const started = Date.now();
   const cpuBefore = process.cpuUsage();
-  const all = await heapGrowth(() =>
-    Promise.all(Array.from({ length: o.shards }, (_, shard) => worker(shard))),
+  const writesBefore = sum(writes.values());
+  const all = await retainedHeap(
+    () => Promise.all(Array.from({ length: o.shards }, (_, shard) => worker(shard))),
+    () => sum(writes.values()) - writesBefore, // pushes finished
+    count,
   );
   const drainMs = Date.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
@@ -260,6 +322,9 @@ async function drain(
     (r) => r.call !== undefined && r.call !== 'oauth/token',
   );
   for (const r of calls) perSecond.set(r.receivedAt, (perSecond.get(r.receivedAt) ?? 0) + 1);
+  const refused = calls.filter(
+    (r) => r.status !== 200 || (r.reply as { errno?: unknown } | null)?.errno !== 0,
+  ).length;
   const seconds = [...perSecond.keys()].sort((a, b) => a - b);
   // Whole seconds only: the first and last are cut by the start and the end of the drain.
   const inner = seconds.slice(1, -1);
@@ -275,10 +340,13 @@ async function drain(
     highestSecond: Math.max(0, ...perSecond.values()),
     highestGranted: await highestGranted(doc, table),
     largestKeyShare: round(Math.max(...writes.values()) / totalWrites, 4),
-    workerHeapMb: round(all.mb / o.shards, 2),
+    workerHeapMb: round(all.heap.peakMb / o.shards, 3),
+    workerHeapLeftMb: round(all.heap.endMb / o.shards, 3),
+    heapSamplesMb: all.heap.samplesMb,
     cpuShare: round((cpu.user + cpu.system) / 1000 / drainMs, 2),
     load: round(loadavg()[0] ?? 0, 1),
-    converged: left.entries.length === 0 && calls.length >= count,
+    refused,
+    converged: left.entries.length === 0 && calls.length >= count && refused === 0,
     summaries: all.result,
   };
 }
@@ -288,12 +356,13 @@ export async function drainBench(
   stack: Stack,
   options: DrainBenchOptions,
 ): Promise<SectionResult<DrainFigures>> {
-  const config = loadConfig(stack.env);
   const dynamo = await startDynamoProcess();
   const orderCenter = await startOrderCenterProcess().catch(async (err: unknown) => {
     await dynamo.stop();
     throw err;
   });
+  // The stack's configuration, with the stand-in's AppKey: it refuses every order of another BizAPPID.
+  const config: Config = { ...loadConfig(stack.env), appKey: orderCenter.appKey };
   try {
     const small = await drain(config, dynamo, orderCenter, options.smallOrders, options, 'small');
     const big = await drain(config, dynamo, orderCenter, options.orders, options, 'big');
@@ -309,6 +378,7 @@ export async function drainBench(
       r.highestGranted,
       r.largestKeyShare,
       r.workerHeapMb,
+      r.workerHeapLeftMb,
       r.cpuShare,
       r.load,
       r.converged ? 'yes' : 'NO',
@@ -336,8 +406,8 @@ export async function drainBench(
         target('drain', 'busiest index key share', big.largestKeyShare, '<=', round(fair, 4), ''),
         target(
           'drain',
-          `worker heap growth, ${options.orders} vs ${options.smallOrders} orders`,
-          round(big.workerHeapMb - small.workerHeapMb, 1),
+          `worker retained heap, ${options.orders} vs ${options.smallOrders} orders`,
+          round(big.workerHeapMb - small.workerHeapMb, 2),
           '<=',
           1,
           'MB more',
@@ -356,7 +426,8 @@ export async function drainBench(
             'highest second',
             'budget granted',
             'busiest key share',
-            'worker heap MB',
+            'retained MB/worker',
+            'left MB/worker',
             'CPU (cores)',
             'load',
             'drained',
@@ -365,8 +436,9 @@ export async function drainBench(
           notes: [
             `calls/s: the Order Center's request log, per whole second (first and last cut off); target >= 0.9 × ${options.maxQps}, no second above it (${verdict(big.highestSecond <= options.maxQps)}). budget granted: the most calls one \`~budget <second>\` counter item in the ledger table allowed (what the budget handed out, by the clock of the workers' claims).`,
             `busiest key share: queue index writes (a fact queues an order, a finished push unqueues it) on the busiest <state>#<shard> key; an even spread is 1/${options.shards}, the target 1.5/${options.shards}.`,
-            'worker heap MB: heap growth of this process (the workers only) while they run, divided by their number (each holds one page at most); flat as the backlog grows.',
+            `retained MB/worker: the most this process (the workers only) held over its start, as the heap right after a full GC (what survives it, not garbage awaiting collection), sampled at each tenth of the backlog and at the end, divided by the ${options.shards} workers (each holds one page at most); flat as the backlog grows. left: the same once the workers had ended. Each sample stops the workers for one full GC; results.json holds them all (heapSamplesMb): a run that grew with the backlog would rise from tenth to tenth.`,
             "CPU (cores): what this process (the workers) got during the drain; load: the machine's 1-minute load average. Well under a core with a load far above 2 means the drain waited for the CPU other processes held, not for the budget.",
+            'drained: nothing left due, and every call accepted (HTTP 200, errno 0): the stand-in refuses an order of another AppKey than its own.',
             `Seeded by BatchWriteItem (the items recordFact writes); dynalite and the Order Center stand-in each in a process of its own (its log read over GET /requests), the ${options.shards} workers in this one.`,
           ],
         },

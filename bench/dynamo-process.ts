@@ -9,6 +9,8 @@ import { ROOT } from './deploy-config';
  */
 export interface DynamoProcess {
   endpoint: string;
+  /** its process id: what its CPU is read by (bench/stats processCpuMs) */
+  pid: number;
   client: DynamoDBClient;
   stop(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function startDynamoProcess(): Promise<DynamoProcess> {
   });
   return {
     endpoint,
+    pid: child.pid ?? 0,
     client,
     async stop() {
       client.destroy();

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
-import type { RequestLogEntry } from '../local/order-center';
+import type { RequestLogEntry, StoredOrder } from '../local/order-center';
 import type { AccessTokenProvider } from '../lib/token/provider';
 import { ROOT } from './deploy-config';
 
@@ -11,15 +11,21 @@ import { ROOT } from './deploy-config';
  * a free port: in the drain bench, sharing one event loop with the 16 workers made its `receivedAt` lag
  * behind when a call was sent (moving calls into the next second), and put its orders and request log into
  * the heap the workers are measured by. (Baidu is not in the Lambda's process either.) Driven over its
- * control endpoints: POST /__reset, POST /__faults, GET /requests.
+ * control endpoints: POST /__reset, POST /__faults, GET /requests, GET /orders.
  */
 export interface OrderCenterProcess {
   url: string;
+  /** its process id: what its CPU is read by (bench/stats processCpuMs) */
+  pid: number;
+  /** the one app it knows: its tokens are this AppKey's, and it refuses a BizAPPID other than it */
+  appKey: string;
   /** a token fetched through its OAuth endpoint, as the workers' token provider */
   tokens: AccessTokenProvider;
   reset(): Promise<void>;
   setFaults(patch: Record<string, unknown>): Promise<void>;
   requests(): Promise<RequestLogEntry[]>;
+  /** every order it holds, as the in-process stand-in's orders() */
+  orders(): Promise<StoredOrder[]>;
   stop(): Promise<void>;
 }
 
@@ -76,12 +82,18 @@ export async function startOrderCenterProcess(): Promise<OrderCenterProcess> {
     };
     return {
       url,
+      pid: child.pid ?? 0,
+      appKey,
       tokens: { getToken: () => Promise.resolve(token), invalidate: () => undefined },
       reset: () => post('/__reset', {}),
       setFaults: (patch) => post('/__faults', patch),
       async requests() {
         const res = await ok(await fetch(`${url}/requests`), 'GET /requests');
         return (await res.json()) as RequestLogEntry[];
+      },
+      async orders() {
+        const res = await ok(await fetch(`${url}/orders`), 'GET /orders');
+        return (await res.json()) as StoredOrder[];
       },
       stop,
     };

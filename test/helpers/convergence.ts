@@ -22,7 +22,7 @@ type StoredData = ReturnType<LocalOrderCenter['orders']>[number]['data'];
  * included (add/main/logistics).
  */
 export function mismatches(
-  oc: LocalOrderCenter,
+  oc: Pick<LocalOrderCenter, 'order'>,
   factsByOrder: ReadonlyMap<string, readonly Fact[]>,
   appKey: string,
 ): string[] {
