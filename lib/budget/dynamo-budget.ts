@@ -88,7 +88,7 @@ export function createDynamoBudget(options: DynamoBudgetOptions): CallBudget {
     if (!state) {
       state = { left: 0, used: 0, full: false, waiting: 0 };
       seconds.set(sec, state);
-      for (const old of seconds.keys()) if (old < sec - 2) seconds.delete(old);
+      for (const old of seconds.keys()) if (old < sec - 1) seconds.delete(old);
     }
     return state;
   }
